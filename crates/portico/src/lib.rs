@@ -1,0 +1,37 @@
+//! # Portico runtime
+//!
+//! The hand-written crate behind every generated Portico SDK (`portico-resend`, ...). Each
+//! provider crate is generated from its OpenAPI spec by `cargo xtask generate`; this crate gives
+//! all of them the same behaviour:
+//!
+//! - [`config`]: credentials, base URL, User-Agent, timeouts, and the [`ClientBuilder`];
+//! - [`error`]: one [`Error`] type, with kind, status, provider code and message, request id;
+//! - [`transport`]: the exec hook through which every request passes;
+//! - [`pagination`]: paginated lists as `Stream`s;
+//! - [`open_enum`](mod@open_enum): enums that keep values they do not know;
+//! - [`provider`]: what a spec says about its provider, as data.
+//!
+//! You normally use it through a provider crate, whose `Client` is built by [`ClientBuilder`]
+//! and whose errors convert into [`Error`] with `?`.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod error;
+pub mod open_enum;
+pub mod pagination;
+pub mod provider;
+pub mod transport;
+
+pub use config::{ClientBuilder, Config, ProviderClient, Secret};
+pub use error::{Error, ErrorKind, RateLimit, WireError};
+pub use provider::{Auth, ErrorFormat, Operation, Provider};
+pub use transport::exec;
+
+/// Re-exports for generated code and macros; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use futures_util;
+    pub use progenitor_client;
+    pub use serde;
+}

@@ -1,0 +1,110 @@
+//! Open enums: a string enum that keeps values it does not know.
+//!
+//! Providers add enum values over time (a new email event, a new domain status). A closed Rust
+//! enum would fail the whole reply on the first new value, so `cargo xtask generate` turns every
+//! string enum of a spec into an [`open_enum!`](crate::open_enum) type with an `Unknown(String)`
+//! variant that keeps the raw value.
+
+/// Defines an open string enum. Used by generated code.
+///
+/// ```
+/// portico::open_enum! {
+///     /// Where a domain's mail is handled.
+///     pub enum Region {
+///         /// `us-east-1`
+///         UsEast1 = "us-east-1",
+///         /// `eu-west-1`
+///         EuWest1 = "eu-west-1",
+///     }
+/// }
+///
+/// let known: Region = serde_json::from_str("\"eu-west-1\"").unwrap();
+/// assert_eq!(known, Region::EuWest1);
+/// let new: Region = serde_json::from_str("\"ap-south-9\"").unwrap();
+/// assert_eq!(new, Region::Unknown("ap-south-9".into()));
+/// assert_eq!(new.as_str(), "ap-south-9");
+/// assert_eq!(serde_json::to_string(&new).unwrap(), "\"ap-south-9\"");
+/// ```
+#[macro_export]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        ///
+        /// Open: a value this version does not know is kept in `Unknown`, so new server values
+        /// never fail a reply.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the SDK does not know yet, exactly as received.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// Every value this version knows, in spec order.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $value, )*
+                    $name::Unknown(value) => value,
+                }
+            }
+
+            /// Whether this is a value this version of the SDK does not know.
+            pub fn is_unknown(&self) -> bool {
+                ::std::matches!(self, $name::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $value => $name::$variant, )*
+                    other => $name::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $value => $name::$variant, )*
+                    _ => $name::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok($name::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
+                Ok($name::from(value))
+            }
+        }
+    };
+}

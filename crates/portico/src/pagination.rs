@@ -1,0 +1,87 @@
+//! Paginated lists as `Stream`s of items.
+//!
+//! Generated code gives each paginated operation's builder a `stream()` method built on the
+//! functions here; the spec's `x-portico-pagination` says which operations and how.
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use progenitor_client::ResponseValue;
+
+use crate::error::{Error, ErrorKind, WireError};
+
+/// A paginated list as a stream of items; ends after the last page or the first error.
+pub type ItemStream<'a, T> = BoxStream<'a, Result<T, Error>>;
+
+type PageResult<P> = Result<ResponseValue<P>, progenitor_client::Error<WireError>>;
+
+/// How to walk a cursor-paginated list: fetch a page, split it into items and "more?", and ask
+/// for the page after a given item.
+pub struct Cursor<B, P, T, Fut> {
+    /// Sends the request a builder describes.
+    pub send: fn(B) -> Fut,
+    /// The page's items and whether more pages follow.
+    pub split: fn(P) -> (Vec<T>, bool),
+    /// The cursor an item stands for (usually its id).
+    pub cursor_of: fn(&T) -> Option<String>,
+    /// The builder for the page after `cursor`.
+    pub after: fn(B, String) -> B,
+}
+
+/// Streams every item of a cursor-paginated list, one page request at a time, starting with the
+/// request `first` describes. The stream ends after the last page, or after the first error.
+pub fn cursor<'a, B, P, T, Fut>(first: B, walk: Cursor<B, P, T, Fut>) -> ItemStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    P: Send + 'a,
+    T: Send + 'a,
+    Fut: Future<Output = PageResult<P>> + Send + 'a,
+{
+    struct State<B, T> {
+        next: Option<B>,
+        buffer: VecDeque<T>,
+        last_cursor: Option<String>,
+        // Delivered once the buffer is empty; ends the stream.
+        failure: Option<Error>,
+    }
+    let state = State {
+        next: Some(first),
+        buffer: VecDeque::new(),
+        last_cursor: None,
+        failure: None,
+    };
+    stream::unfold(state, move |mut state| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), state));
+            }
+            if let Some(failure) = state.failure.take() {
+                return Some((Err(failure), state));
+            }
+            let builder = state.next.take()?;
+            let page = match (walk.send)(builder.clone()).await {
+                Ok(page) => page.into_inner(),
+                Err(e) => return Some((Err(Error::from(e)), state)),
+            };
+            let (items, has_more) = (walk.split)(page);
+            if has_more {
+                match items.last().and_then(walk.cursor_of) {
+                    Some(cursor) if state.last_cursor.as_ref() != Some(&cursor) => {
+                        state.last_cursor = Some(cursor.clone());
+                        state.next = Some((walk.after)(builder, cursor));
+                    }
+                    // More pages, but no new cursor to ask for them: stop rather than loop forever.
+                    _ => {
+                        state.failure = Some(Error::new(
+                            ErrorKind::Decode,
+                            "the server says more pages follow but gave no new cursor",
+                        ))
+                    }
+                }
+            }
+            state.buffer.extend(items);
+        }
+    })
+    .boxed()
+}

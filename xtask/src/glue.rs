@@ -1,0 +1,360 @@
+//! The code Portico adds around progenitor's output, and the crate's Cargo.toml.
+//!
+//! `src/api.rs` is progenitor's output with two changes: its `Client::new(baseurl, inner)` is
+//! removed (ours takes an API key), and the spec's string enums are added to `types` as open
+//! enums. `src/lib.rs` holds the rest: the provider's data for the runtime, the exec hook that
+//! hands every request to `portico`, the client constructors, and pagination streams.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::facts::{Auth, CursorPage, Facts, Operation};
+
+/// progenitor's tokens, adjusted.
+pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, String> {
+    let mut file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let mut removed_new = false;
+    let mut added_enums = false;
+    for item in &mut file.items {
+        match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() && is_path(&imp.self_ty, "Client") => {
+                let before = imp.items.len();
+                imp.items
+                    .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+                removed_new |= imp.items.len() < before;
+                for i in &mut imp.items {
+                    if let syn::ImplItem::Fn(f) = i {
+                        if f.sig.ident == "new_with_client" {
+                            f.attrs.retain(|a| !a.path().is_ident("doc"));
+                            f.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "types" => {
+                let content = &mut m
+                    .content
+                    .as_mut()
+                    .ok_or("progenitor's `types` module is empty")?
+                    .1;
+                for e in &facts.enums {
+                    content.push(
+                        syn::parse2(open_enum(e))
+                            .map_err(|err| format!("enum {}: {err}", e.name))?,
+                    );
+                }
+                added_enums = true;
+            }
+            _ => {}
+        }
+    }
+    if !removed_new || !added_enums {
+        return Err("progenitor's output no longer has the shape the xtask expects (Client::new, mod types)".into());
+    }
+    let mut tokens = quote! {
+        #![allow(clippy::all, missing_docs, unused_imports, rustdoc::all)]
+    };
+    tokens.extend(quote::ToTokens::into_token_stream(file));
+    Ok(tokens)
+}
+
+fn is_path(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident(name))
+}
+
+fn open_enum(e: &crate::facts::Enum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = if e.description.is_empty() {
+        format!("`{}`", e.name)
+    } else {
+        e.description.clone()
+    };
+    let variants = e.variants.iter().map(|(variant, value)| {
+        let ident = format_ident!("{}", variant);
+        let doc = format!("`{value}`");
+        quote! { #[doc = #doc] #ident = #value, }
+    });
+    quote! {
+        ::portico::open_enum! {
+            #[doc = #doc]
+            pub enum #name { #(#variants)* }
+        }
+    }
+}
+
+/// `src/lib.rs`: crate docs, re-exports, provider data, hook, constructors, streams.
+pub fn lib_file(facts: &Facts) -> TokenStream {
+    let crate_doc = crate_doc(facts);
+    let provider = provider_static(facts);
+    let title = &facts.title;
+    let env = &facts.env;
+    let new_doc = format!("A {title} client with this API key and the default settings.");
+    let env_doc = format!("A {title} client with the API key from `{env}`.");
+    let streams = facts
+        .operations
+        .iter()
+        .filter_map(|op| op.cursor.as_ref().map(|c| cursor_stream(op, c)));
+    let multiparts = facts
+        .operations
+        .iter()
+        .filter_map(|op| op.multipart.as_ref().map(|m| multipart_method(op, m)));
+    quote! {
+        #![doc = #crate_doc]
+
+        mod api;
+
+        pub use api::{builder, types, ByteStream, Client, ResponseValue};
+        pub use ::portico::{Error, ErrorKind};
+
+        #provider
+
+        /// Configures and builds a [`Client`]: base URL, User-Agent suffix, timeouts, your own
+        /// `reqwest::Client`.
+        pub type ClientBuilder = ::portico::ClientBuilder<Client>;
+
+        impl ::portico::ProviderClient for Client {
+            const PROVIDER: &'static ::portico::Provider = &PROVIDER;
+
+            fn from_parts(base_url: &str, http: ::reqwest::Client, config: ::portico::Config) -> Self {
+                Client::new_with_client(base_url, http, config)
+            }
+        }
+
+        impl Client {
+            #[doc = #new_doc]
+            pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                ClientBuilder::new().api_key(api_key).build()
+            }
+
+            #[doc = #env_doc]
+            pub fn from_env() -> Result<Self, Error> {
+                ClientBuilder::new().api_key_from_env()?.build()
+            }
+
+            /// A builder for a client with settings other than the defaults.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+        }
+
+        // Every request of every operation goes through the Portico runtime.
+        impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
+            async fn exec(
+                &self,
+                request: ::reqwest::Request,
+                info: &::progenitor_client::OperationInfo,
+            ) -> ::reqwest::Result<::reqwest::Response> {
+                use ::progenitor_client::ClientInfo as _;
+                ::portico::exec(self.inner(), self.client(), request, info).await
+            }
+        }
+
+        #(#streams)*
+
+        impl Client {
+            #(#multiparts)*
+        }
+    }
+}
+
+fn multipart_method(op: &Operation, m: &crate::facts::Multipart) -> TokenStream {
+    let name = format_ident!("{}", op.id);
+    let id = &op.id;
+    let method = format_ident!("{}", op.method);
+    let mut doc = format!(
+        "{}\n\nSends `multipart/form-data`. Build the form with `reqwest::multipart::Form` and these fields:\n",
+        m.description
+    );
+    for (field, required, description) in &m.fields {
+        let required = if *required { " (required)" } else { "" };
+        doc.push_str(&format!("\n- `{field}`{required}: {description}"));
+    }
+    let params: Vec<_> = m
+        .path_params
+        .iter()
+        .map(|p| format_ident!("{}", p))
+        .collect();
+    let mut template = op.path.clone();
+    for p in &m.path_params {
+        template = template.replace(&format!("{{{p}}}"), "{}");
+    }
+    let template = format!("{{}}{template}");
+    let reply = match &m.reply_type {
+        Some(t) => {
+            let t = format_ident!("{}", t);
+            quote!(types::#t)
+        }
+        None => quote!(()),
+    };
+    quote! {
+        #[doc = #doc]
+        pub async fn #name(
+            &self,
+            #(#params: &str,)*
+            form: ::reqwest::multipart::Form,
+        ) -> Result<ResponseValue<#reply>, Error> {
+            use ::progenitor_client::ClientInfo as _;
+            let url = format!(#template, self.baseurl(), #(::progenitor_client::encode_path(#params)),*);
+            ::portico::transport::send_multipart(self.inner(), self.client(), ::reqwest::Method::#method, url, form, #id).await
+        }
+    }
+}
+
+fn crate_doc(facts: &Facts) -> String {
+    let p = &facts.provider;
+    let crate_name = format!("portico_{p}");
+    format!(
+        "# portico-{p}\n\nA typed client for the {title} API, generated by [Portico](https://github.com/portico-sdk/portico) \
+from `specs/{p}.yaml`. {description}\n\n\
+- Build a [`Client`] with [`Client::new`], [`Client::from_env`] (`{env}`) or [`Client::builder`].\n\
+- Each operation is a method returning a request builder; `.send().await` runs it.\n\
+- Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s error code and message, \
+and the request id.\n\
+- Enums stay open: a value {title} adds later is kept in `Unknown`, never a decoding failure.\n\n\
+```no_run\n\
+# async fn run() -> Result<(), {crate_name}::Error> {{\n\
+let client = {crate_name}::Client::from_env()?;\n\
+# let _ = client;\n\
+# Ok(()) }}\n\
+```\n\n\
+Operations: {count}. Default server: `{base}`.",
+        title = facts.title,
+        description = facts.description,
+        env = facts.env,
+        count = facts.operations.len(),
+        base = facts.base_url,
+    )
+}
+
+fn provider_static(facts: &Facts) -> TokenStream {
+    let name = &facts.provider;
+    let base = &facts.base_url;
+    let env = &facts.env;
+    let auth = match &facts.auth {
+        Auth::Bearer => quote! { ::portico::Auth::Bearer },
+        Auth::Header(h) => quote! { ::portico::Auth::Header(#h) },
+    };
+    let code = &facts.error.code;
+    let message = &facts.error.message;
+    let kinds = facts.error.kinds.iter().map(|(code, kind)| {
+        let kind = format_ident!("{}", kind);
+        quote! { (#code, ::portico::ErrorKind::#kind) }
+    });
+    let request_ids = &facts.request_id_headers;
+    let operations = facts.operations.iter().map(|op| {
+        let (id, method, json) = (&op.id, &op.method, op.json_reply);
+        quote! { ::portico::Operation { id: #id, method: #method, json_reply: #json } }
+    });
+    let doc = format!(
+        "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",
+        facts.title
+    );
+    quote! {
+        #[doc = #doc]
+        pub static PROVIDER: ::portico::Provider = ::portico::Provider {
+            name: #name,
+            crate_version: env!("CARGO_PKG_VERSION"),
+            default_base_url: #base,
+            env_var: #env,
+            auth: #auth,
+            error_format: ::portico::ErrorFormat {
+                code: &[#(#code),*],
+                message: &[#(#message),*],
+                kinds: &[#(#kinds),*],
+            },
+            request_id_headers: &[#(#request_ids),*],
+            operations: &[#(#operations),*],
+        };
+    }
+}
+
+fn cursor_stream(op: &Operation, c: &CursorPage) -> TokenStream {
+    let builder = format_ident!("{}", crate::facts::pascal(&op.id));
+    let page = format_ident!("{}", c.page_type);
+    let item = format_ident!("{}", c.item_type);
+    let items = format_ident!("{}", c.items_field);
+    let has_more = format_ident!("{}", c.has_more_field);
+    let field = format_ident!("{}", c.item_field);
+    let param = format_ident!("{}", c.cursor_param);
+    let items_expr = if c.items_required {
+        quote!(page.#items)
+    } else {
+        quote!(page.#items.unwrap_or_default())
+    };
+    let more_expr = if c.has_more_required {
+        quote!(page.#has_more)
+    } else {
+        quote!(page.#has_more.unwrap_or(false))
+    };
+    let cursor_expr = if c.item_field_required {
+        quote!(Some(item.#field.clone()))
+    } else {
+        quote!(item.#field.clone())
+    };
+    let doc = format!(
+        "Every item of `{}`, page after page: the stream follows `{}` and `{}` until the last page, \
+and ends after the first error. Set `limit` on the builder to choose the page size.",
+        op.id, c.has_more_field, c.cursor_param
+    );
+    quote! {
+        impl<'a> builder::#builder<'a> {
+            #[doc = #doc]
+            pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::#item> {
+                ::portico::pagination::cursor(self, ::portico::pagination::Cursor {
+                    send: Self::send,
+                    split: |page: types::#page| (#items_expr, #more_expr),
+                    cursor_of: |item: &types::#item| #cursor_expr,
+                    after: |builder: Self, cursor: String| builder.#param(cursor),
+                })
+            }
+        }
+    }
+}
+
+/// Optional crates the generated types need.
+#[derive(Debug, Clone, Copy)]
+pub struct Uses {
+    pub regress: bool,
+    pub chrono: bool,
+    pub uuid: bool,
+}
+
+/// The crate's manifest; dependencies follow what the generated types use.
+pub fn cargo_toml(facts: &Facts, label: &str, uses: Uses) -> String {
+    let mut deps = vec![
+        "portico",
+        "progenitor-client",
+        "reqwest",
+        "serde",
+        "serde_json",
+    ];
+    if uses.regress {
+        deps.push("regress");
+    }
+    if uses.chrono {
+        deps.push("chrono");
+    }
+    if uses.uuid {
+        deps.push("uuid");
+    }
+    let deps: String = deps
+        .iter()
+        .map(|d| format!("{d} = {{ workspace = true }}\n"))
+        .collect();
+    format!(
+        "# Generated by `cargo xtask generate` from {label}. Do not edit: change the spec or the xtask, then regenerate.\n\
+[package]\n\
+name = \"portico-{p}\"\n\
+description = \"Typed Rust client for the {title} API, generated by Portico.\"\n\
+version.workspace = true\n\
+edition.workspace = true\n\
+rust-version.workspace = true\n\
+license.workspace = true\n\
+repository.workspace = true\n\
+\n\
+[dependencies]\n{deps}",
+        p = facts.provider,
+        title = facts.title,
+    )
+}
