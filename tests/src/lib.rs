@@ -1,0 +1,129 @@
+//! A recording server on loopback for wire tests: it answers with a canned reply and keeps every
+//! request it received, so a test can check method, path, query, headers and body as sent.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// An API key that must never appear in any output: tests search for it.
+pub const CANARY_KEY: &str = "re_CANARY_9f8e7d6c5b4a";
+
+/// A loopback server that answers every request with one reply.
+pub struct Wire {
+    pub server: MockServer,
+}
+
+impl Wire {
+    /// Answers every request with `status` and the JSON `body`.
+    pub async fn json(status: u16, body: Value) -> Wire {
+        Wire::reply(ResponseTemplate::new(status).set_body_json(body)).await
+    }
+
+    /// Answers every request with `reply`.
+    pub async fn reply(reply: ResponseTemplate) -> Wire {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(reply).mount(&server).await;
+        Wire { server }
+    }
+
+    /// The server's base URL (`http://127.0.0.1:<port>`).
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The one request the server received, after checking what every request must carry.
+    pub async fn single_request(&self) -> Sent {
+        let mut requests = self.server.received_requests().await.expect("recording is on");
+        assert_eq!(requests.len(), 1, "expected exactly one request, got {}", requests.len());
+        Sent(requests.remove(0))
+    }
+}
+
+/// A request as the server received it.
+pub struct Sent(pub Request);
+
+impl Sent {
+    pub fn method(&self) -> &str {
+        self.0.method.as_str()
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.url.path()
+    }
+
+    /// Query pairs in order, decoded.
+    pub fn query(&self) -> Vec<(String, String)> {
+        self.0.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.0.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON; `Value::Null` when empty.
+    pub fn json(&self) -> Value {
+        if self.0.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&self.0.body).expect("the body is JSON")
+        }
+    }
+
+    /// Checks method, path and query, and the headers every Portico request carries:
+    /// the credential as `auth` says, the User-Agent, and no stray `api-version`.
+    pub fn assert_request(&self, method: &str, path: &str, query: &[(&str, &str)]) {
+        assert_eq!(self.method(), method, "method");
+        assert_eq!(self.path(), path, "path");
+        let query: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(self.query(), query, "query");
+        assert_eq!(self.header("api-version"), None, "progenitor's api-version header must not be sent");
+    }
+}
+
+/// The example of an operation's success reply in `specs/<provider>.yaml`.
+pub fn example(provider: &str, operation_id: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("path item").values() {
+            if op.get("operationId").and_then(Value::as_str) != Some(operation_id) {
+                continue;
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            let (_, success) = responses.iter().find(|(s, _)| s.starts_with('2')).expect("a 2xx reply");
+            return success
+                .pointer("/content/application~1json/example")
+                .cloned()
+                .unwrap_or_else(|| panic!("{operation_id}: the spec has no example for its success reply"));
+        }
+    }
+    panic!("{operation_id}: no such operation in specs/{provider}.yaml");
+}
+
+/// Helpers for the Resend wire tests.
+pub mod resend {
+    use portico_resend::Client;
+
+    use super::{CANARY_KEY, Sent, Wire, example};
+
+    /// A client for the recording server, with the canary key.
+    pub fn client(wire: &Wire) -> Client {
+        Client::builder().api_key(CANARY_KEY).base_url(wire.url()).build().expect("client")
+    }
+
+    /// A server that answers with the spec's example for `operation_id`.
+    pub async fn serve(operation_id: &str) -> Wire {
+        Wire::json(200, example("resend", operation_id)).await
+    }
+
+    /// The checks every Resend request passes: Bearer key and Portico's User-Agent.
+    pub async fn sent(wire: &Wire) -> Sent {
+        let sent = wire.single_request().await;
+        assert_eq!(sent.header("authorization"), Some(format!("Bearer {CANARY_KEY}").as_str()));
+        let ua = sent.header("user-agent").expect("Resend rejects requests without a User-Agent");
+        assert_eq!(ua, format!("portico-resend/{}", portico_resend::PROVIDER.crate_version));
+        sent
+    }
+}
