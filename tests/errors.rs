@@ -29,23 +29,103 @@ fn resend_error(status: u16, name: &str, message: &str) -> ResponseTemplate {
 #[tokio::test]
 async fn every_documented_status_keeps_status_code_message_and_request_id() {
     let cases = [
-        (400, "validation_error", "The `to` field is invalid.", ErrorKind::InvalidRequest),
-        (400, "invalid_idempotency_key", "The key must be between 1-256 chars.", ErrorKind::InvalidRequest),
-        (401, "missing_api_key", "Missing API key in the authorization header.", ErrorKind::Auth),
-        (401, "restricted_api_key", "This API key is restricted to only send emails.", ErrorKind::Permission),
-        (403, "invalid_api_key", "API key is invalid.", ErrorKind::Auth),
-        (403, "validation_error", "You can only send testing emails to your own address.", ErrorKind::Permission),
+        (
+            400,
+            "validation_error",
+            "The `to` field is invalid.",
+            ErrorKind::InvalidRequest,
+        ),
+        (
+            400,
+            "invalid_idempotency_key",
+            "The key must be between 1-256 chars.",
+            ErrorKind::InvalidRequest,
+        ),
+        (
+            401,
+            "missing_api_key",
+            "Missing API key in the authorization header.",
+            ErrorKind::Auth,
+        ),
+        (
+            401,
+            "restricted_api_key",
+            "This API key is restricted to only send emails.",
+            ErrorKind::Permission,
+        ),
+        (
+            403,
+            "invalid_api_key",
+            "API key is invalid.",
+            ErrorKind::Auth,
+        ),
+        (
+            403,
+            "validation_error",
+            "You can only send testing emails to your own address.",
+            ErrorKind::Permission,
+        ),
         (404, "not_found", "Email not found", ErrorKind::NotFound),
-        (405, "method_not_allowed", "Method PUT not allowed.", ErrorKind::InvalidRequest),
-        (409, "invalid_idempotent_request", "Same idempotency key used with a different request payload.", ErrorKind::Conflict),
-        (409, "concurrent_idempotent_requests", "Same idempotency key used while the original request is still in progress.", ErrorKind::Conflict),
-        (422, "missing_required_field", "Missing `email` field.", ErrorKind::InvalidRequest),
-        (429, "rate_limit_exceeded", "Too many requests.", ErrorKind::RateLimited),
-        (429, "daily_quota_exceeded", "You have reached your daily email sending quota.", ErrorKind::QuotaExceeded),
-        (429, "monthly_quota_exceeded", "You have reached your monthly email sending quota.", ErrorKind::QuotaExceeded),
-        (451, "security_error", "We may have found a security issue with the request.", ErrorKind::InvalidRequest),
-        (500, "application_error", "An unexpected error occurred.", ErrorKind::Server),
-        (503, "service_unavailable", "The API is temporarily unavailable.", ErrorKind::Server),
+        (
+            405,
+            "method_not_allowed",
+            "Method PUT not allowed.",
+            ErrorKind::InvalidRequest,
+        ),
+        (
+            409,
+            "invalid_idempotent_request",
+            "Same idempotency key used with a different request payload.",
+            ErrorKind::Conflict,
+        ),
+        (
+            409,
+            "concurrent_idempotent_requests",
+            "Same idempotency key used while the original request is still in progress.",
+            ErrorKind::Conflict,
+        ),
+        (
+            422,
+            "missing_required_field",
+            "Missing `email` field.",
+            ErrorKind::InvalidRequest,
+        ),
+        (
+            429,
+            "rate_limit_exceeded",
+            "Too many requests.",
+            ErrorKind::RateLimited,
+        ),
+        (
+            429,
+            "daily_quota_exceeded",
+            "You have reached your daily email sending quota.",
+            ErrorKind::QuotaExceeded,
+        ),
+        (
+            429,
+            "monthly_quota_exceeded",
+            "You have reached your monthly email sending quota.",
+            ErrorKind::QuotaExceeded,
+        ),
+        (
+            451,
+            "security_error",
+            "We may have found a security issue with the request.",
+            ErrorKind::InvalidRequest,
+        ),
+        (
+            500,
+            "application_error",
+            "An unexpected error occurred.",
+            ErrorKind::Server,
+        ),
+        (
+            503,
+            "service_unavailable",
+            "The API is temporarily unavailable.",
+            ErrorKind::Server,
+        ),
     ];
     let mut lines = Vec::new();
     for (status, name, message, kind) in cases {
@@ -58,7 +138,14 @@ async fn every_documented_status_keeps_status_code_message_and_request_id() {
         let request_id = format!("req_{status}");
         assert_eq!(err.request_id(), Some(request_id.as_str()));
         let rate_limit = err.rate_limit().expect("rate-limit headers kept");
-        assert_eq!((rate_limit.limit, rate_limit.remaining, rate_limit.reset.as_deref()), (Some(5), Some(4), Some("1")));
+        assert_eq!(
+            (
+                rate_limit.limit,
+                rate_limit.remaining,
+                rate_limit.reset.as_deref()
+            ),
+            (Some(5), Some(4), Some("1"))
+        );
         assert!(err.body_excerpt().unwrap().contains(name));
         assert!(err.was_sent());
         let text = err.to_string();
@@ -93,18 +180,32 @@ async fn cloudflare_403_without_user_agent_page_is_permission_with_excerpt() {
 
 #[tokio::test]
 async fn retry_after_in_seconds_and_as_http_date() {
-    let err = fail_with(resend_error(429, "rate_limit_exceeded", "Too many requests.").insert_header("retry-after", "7")).await;
+    let err = fail_with(
+        resend_error(429, "rate_limit_exceeded", "Too many requests.")
+            .insert_header("retry-after", "7"),
+    )
+    .await;
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
 
     let at = httpdate_in(Duration::from_secs(120));
-    let err = fail_with(resend_error(429, "rate_limit_exceeded", "Too many requests.").insert_header("retry-after", at.as_str())).await;
+    let err = fail_with(
+        resend_error(429, "rate_limit_exceeded", "Too many requests.")
+            .insert_header("retry-after", at.as_str()),
+    )
+    .await;
     let wait = err.retry_after().expect("an HTTP date is read");
-    assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+        "{wait:?}"
+    );
 }
 
 fn httpdate_in(delay: Duration) -> String {
     // RFC 7231 IMF-fixdate, computed by hand to keep the test free of extra crates.
-    let secs = (std::time::SystemTime::now() + delay).duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let secs = (std::time::SystemTime::now() + delay)
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
     let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
@@ -118,7 +219,9 @@ fn httpdate_in(delay: Duration) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
     format!("{weekday}, {day:02} {month} {year} {h:02}:{m:02}:{s:02} GMT")
 }
 
@@ -127,13 +230,21 @@ async fn a_huge_error_body_is_cut_to_a_bounded_excerpt() {
     let body = "x".repeat(100_000);
     let err = fail_with(ResponseTemplate::new(500).set_body_raw(body, "text/plain")).await;
     let excerpt = err.body_excerpt().unwrap();
-    assert!(excerpt.len() <= portico::error::BODY_EXCERPT_LIMIT + '…'.len_utf8(), "{}", excerpt.len());
+    assert!(
+        excerpt.len() <= portico::error::BODY_EXCERPT_LIMIT + '…'.len_utf8(),
+        "{}",
+        excerpt.len()
+    );
     assert!(excerpt.ends_with('…'));
 }
 
 #[tokio::test]
 async fn malformed_json_on_200_is_a_decode_error_that_keeps_the_status() {
-    let err = fail_with(ResponseTemplate::new(200).set_body_raw("{\"object\":\"email\",\"id\":", "application/json")).await;
+    let err = fail_with(
+        ResponseTemplate::new(200)
+            .set_body_raw("{\"object\":\"email\",\"id\":", "application/json"),
+    )
+    .await;
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.body_excerpt(), Some("{\"object\":\"email\",\"id\":"));
@@ -144,7 +255,11 @@ async fn json_of_the_wrong_shape_is_a_decode_error_with_excerpt() {
     let body = r#"{"object":"email","id":42}"#;
     let err = fail_with(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
     assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.message().contains("documented type"), "{}", err.message());
+    assert!(
+        err.message().contains("documented type"),
+        "{}",
+        err.message()
+    );
     assert_eq!(err.body_excerpt(), Some(body));
 }
 
@@ -152,7 +267,12 @@ async fn json_of_the_wrong_shape_is_a_decode_error_with_excerpt() {
 async fn an_unknown_enum_value_is_kept_not_an_error() {
     let reply = json!({ "object": "email", "id": "e1", "last_event": "teleported" });
     let wire = Wire::json(200, reply).await;
-    let email = client(&wire).get_email().email_id("e1").send().await.expect("decodes");
+    let email = client(&wire)
+        .get_email()
+        .email_id("e1")
+        .send()
+        .await
+        .expect("decodes");
     let event = email.last_event.clone().expect("present");
     assert!(event.is_unknown());
     assert_eq!(event.as_str(), "teleported");
@@ -161,8 +281,16 @@ async fn an_unknown_enum_value_is_kept_not_an_error() {
 #[tokio::test]
 async fn connection_refused_is_a_connection_error_without_status() {
     // Bind, then drop, to get a port with nothing listening.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = Client::builder().api_key(CANARY_KEY).base_url(format!("http://127.0.0.1:{port}")).build().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key(CANARY_KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     let err = portico::Error::from(client.get_email().email_id("e1").send().await.unwrap_err());
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert_eq!(err.status(), None);
@@ -232,10 +360,20 @@ async fn the_api_key_never_appears_in_debug_display_or_errors() {
 
 #[test]
 fn a_plain_http_base_url_is_refused_unless_loopback() {
-    let err = Client::builder().api_key(CANARY_KEY).base_url("http://api.resend.com").build().unwrap_err();
+    let err = Client::builder()
+        .api_key(CANARY_KEY)
+        .base_url("http://api.resend.com")
+        .build()
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     insta::assert_snapshot!(err.to_string(), @r#"invalid argument: invalid base URL "http://api.resend.com": https is required (plain http is allowed only for loopback hosts)"#);
-    assert!(Client::builder().api_key(CANARY_KEY).base_url("http://127.0.0.1:1").build().is_ok());
+    assert!(
+        Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .is_ok()
+    );
 }
 
 #[test]

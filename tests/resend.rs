@@ -17,7 +17,10 @@ async fn send_email() {
                 .to(vec!["delivered@resend.dev".to_string()])
                 .subject("Welcome")
                 .html(Some("<p>Hello</p>".to_string()))
-                .tags(vec![types::Tag { name: Some("category".parse().unwrap()), value: Some("welcome".parse().unwrap()) }])
+                .tags(vec![types::Tag {
+                    name: Some("category".parse().unwrap()),
+                    value: Some("welcome".parse().unwrap()),
+                }])
         })
         .send()
         .await
@@ -27,14 +30,25 @@ async fn send_email() {
     assert_eq!(sent.header("idempotency-key"), Some("welcome/user-42"));
     assert_eq!(sent.header("content-type"), Some("application/json"));
     insta::assert_json_snapshot!(sent.json());
-    assert_eq!(reply.id, example("resend", "send_email")["id"].as_str().unwrap());
+    assert_eq!(
+        reply.id,
+        example("resend", "send_email")["id"].as_str().unwrap()
+    );
 }
 
 #[tokio::test]
 async fn list_emails() {
     let wire = serve("list_emails").await;
-    let page = client(&wire).list_emails().limit(2).after("a1").send().await.expect("listed");
-    sent(&wire).await.assert_request("GET", "/emails", &[("after", "a1"), ("limit", "2")]);
+    let page = client(&wire)
+        .list_emails()
+        .limit(2)
+        .after("a1")
+        .send()
+        .await
+        .expect("listed");
+    sent(&wire)
+        .await
+        .assert_request("GET", "/emails", &[("after", "a1"), ("limit", "2")]);
     assert!(!page.data.is_empty());
 }
 
@@ -42,14 +56,35 @@ async fn list_emails() {
 async fn create_contact_import() {
     let wire = serve("create_contact_import").await;
     let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(b"email\na@b.dev\n".to_vec()).file_name("contacts.csv"))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"email\na@b.dev\n".to_vec()).file_name("contacts.csv"),
+        )
         .text("on_conflict", "upsert");
-    let reply = client(&wire).create_contact_import(form).await.expect("imported");
+    let reply = client(&wire)
+        .create_contact_import(form)
+        .await
+        .expect("imported");
     let sent = sent(&wire).await;
     sent.assert_request("POST", "/contacts/imports", &[]);
-    assert!(sent.header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
+    assert!(
+        sent.header("content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
     let body = String::from_utf8_lossy(&sent.0.body);
-    assert!(body.contains("name=\"file\"; filename=\"contacts.csv\"") && body.contains("a@b.dev"), "{body}");
-    assert!(body.contains("name=\"on_conflict\"\r\n\r\nupsert"), "{body}");
-    assert_eq!(reply.id, example("resend", "create_contact_import")["id"].as_str().unwrap());
+    assert!(
+        body.contains("name=\"file\"; filename=\"contacts.csv\"") && body.contains("a@b.dev"),
+        "{body}"
+    );
+    assert!(
+        body.contains("name=\"on_conflict\"\r\n\r\nupsert"),
+        "{body}"
+    );
+    assert_eq!(
+        reply.id,
+        example("resend", "create_contact_import")["id"]
+            .as_str()
+            .unwrap()
+    );
 }

@@ -35,8 +35,17 @@ impl Wire {
 
     /// The one request the server received, after checking what every request must carry.
     pub async fn single_request(&self) -> Sent {
-        let mut requests = self.server.received_requests().await.expect("recording is on");
-        assert_eq!(requests.len(), 1, "expected exactly one request, got {}", requests.len());
+        let mut requests = self
+            .server
+            .received_requests()
+            .await
+            .expect("recording is on");
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request, got {}",
+            requests.len()
+        );
         Sent(requests.remove(0))
     }
 }
@@ -55,7 +64,11 @@ impl Sent {
 
     /// Query pairs in order, decoded.
     pub fn query(&self) -> Vec<(String, String)> {
-        self.0.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+        self.0
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -76,27 +89,40 @@ impl Sent {
     pub fn assert_request(&self, method: &str, path: &str, query: &[(&str, &str)]) {
         assert_eq!(self.method(), method, "method");
         assert_eq!(self.path(), path, "path");
-        let query: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let query: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         assert_eq!(self.query(), query, "query");
-        assert_eq!(self.header("api-version"), None, "progenitor's api-version header must not be sent");
+        assert_eq!(
+            self.header("api-version"),
+            None,
+            "progenitor's api-version header must not be sent"
+        );
     }
 }
 
 /// The example of an operation's success reply in `specs/<provider>.yaml`.
 pub fn example(provider: &str, operation_id: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
-    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    let spec: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
     for item in spec["paths"].as_object().expect("paths").values() {
         for op in item.as_object().expect("path item").values() {
             if op.get("operationId").and_then(Value::as_str) != Some(operation_id) {
                 continue;
             }
             let responses = op["responses"].as_object().expect("responses");
-            let (_, success) = responses.iter().find(|(s, _)| s.starts_with('2')).expect("a 2xx reply");
+            let (_, success) = responses
+                .iter()
+                .find(|(s, _)| s.starts_with('2'))
+                .expect("a 2xx reply");
             return success
                 .pointer("/content/application~1json/example")
                 .cloned()
-                .unwrap_or_else(|| panic!("{operation_id}: the spec has no example for its success reply"));
+                .unwrap_or_else(|| {
+                    panic!("{operation_id}: the spec has no example for its success reply")
+                });
         }
     }
     panic!("{operation_id}: no such operation in specs/{provider}.yaml");
@@ -110,7 +136,11 @@ pub mod resend {
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
-        Client::builder().api_key(CANARY_KEY).base_url(wire.url()).build().expect("client")
+        Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url(wire.url())
+            .build()
+            .expect("client")
     }
 
     /// A server that answers with the spec's example for `operation_id`.
@@ -121,9 +151,17 @@ pub mod resend {
     /// The checks every Resend request passes: Bearer key and Portico's User-Agent.
     pub async fn sent(wire: &Wire) -> Sent {
         let sent = wire.single_request().await;
-        assert_eq!(sent.header("authorization"), Some(format!("Bearer {CANARY_KEY}").as_str()));
-        let ua = sent.header("user-agent").expect("Resend rejects requests without a User-Agent");
-        assert_eq!(ua, format!("portico-resend/{}", portico_resend::PROVIDER.crate_version));
+        assert_eq!(
+            sent.header("authorization"),
+            Some(format!("Bearer {CANARY_KEY}").as_str())
+        );
+        let ua = sent
+            .header("user-agent")
+            .expect("Resend rejects requests without a User-Agent");
+        assert_eq!(
+            ua,
+            format!("portico-resend/{}", portico_resend::PROVIDER.crate_version)
+        );
         sent
     }
 }

@@ -1,0 +1,1 @@
+//! Runnable examples of the Portico SDKs: see `examples/*.rs`.
