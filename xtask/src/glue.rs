@@ -24,11 +24,11 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
                     .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
                 removed_new |= imp.items.len() < before;
                 for i in &mut imp.items {
-                    if let syn::ImplItem::Fn(f) = i {
-                        if f.sig.ident == "new_with_client" {
-                            f.attrs.retain(|a| !a.path().is_ident("doc"));
-                            f.attrs.push(syn::parse_quote!(#[doc(hidden)]));
-                        }
+                    if let syn::ImplItem::Fn(f) = i
+                        && f.sig.ident == "new_with_client"
+                    {
+                        f.attrs.retain(|a| !a.path().is_ident("doc"));
+                        f.attrs.push(syn::parse_quote!(#[doc(hidden)]));
                     }
                 }
             }
@@ -49,6 +49,17 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
             _ => {}
         }
     }
+    let decoders = route_decoding(&mut file);
+    let expected = facts
+        .operations
+        .iter()
+        .filter(|op| op.json_reply && op.multipart.is_none())
+        .count();
+    if decoders != expected {
+        return Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {decoders} JSON success arms, {expected} JSON operations"
+        ));
+    }
     if !removed_new || !added_enums {
         return Err("progenitor's output no longer has the shape the xtask expects (Client::new, mod types)".into());
     }
@@ -57,6 +68,31 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     };
     tokens.extend(quote::ToTokens::into_token_stream(file));
     Ok(tokens)
+}
+
+/// In every `send`, the 2xx arm `ResponseValue::from_response(response).await` becomes
+/// `::portico::transport::decode(..)`, so that a body of the wrong shape keeps its status.
+/// Returns how many arms were rewritten.
+fn route_decoding(file: &mut syn::File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Decode(usize);
+    impl VisitMut for Decode {
+        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+            let pattern = quote::ToTokens::to_token_stream(&arm.pat).to_string();
+            let body = quote::ToTokens::to_token_stream(&arm.body).to_string();
+            if pattern == "200 ..= 299"
+                && body == "{ ResponseValue :: from_response (response) . await }"
+            {
+                arm.body =
+                    syn::parse_quote!(::portico::transport::decode(client.inner(), response).await);
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_arm_mut(self, arm);
+        }
+    }
+    let mut visitor = Decode(0);
+    visitor.visit_file_mut(file);
+    visitor.0
 }
 
 fn is_path(ty: &syn::Type, name: &str) -> bool {
@@ -243,8 +279,8 @@ fn provider_static(facts: &Facts) -> TokenStream {
     });
     let request_ids = &facts.request_id_headers;
     let operations = facts.operations.iter().map(|op| {
-        let (id, method, json) = (&op.id, &op.method, op.json_reply);
-        quote! { ::portico::Operation { id: #id, method: #method, json_reply: #json } }
+        let (id, method) = (&op.id, &op.method);
+        quote! { ::portico::Operation { id: #id, method: #method } }
     });
     let doc = format!(
         "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",

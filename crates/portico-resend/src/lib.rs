@@ -48,522 +48,418 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
         ::portico::Operation {
             id: "add_batch_suppressions",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "add_contact_to_segment",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "add_suppression",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "cancel_broadcast",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "cancel_email",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_api_key",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_audience",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_automation",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_broadcast",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_contact",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_contact_import",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_contact_property",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_domain",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_domain_claim",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_event",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_segment",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_template",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_topic",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "create_webhook",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_api_key",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_audience",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_automation",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_batch_suppressions",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_broadcast",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_contact",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_contact_property",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_domain",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_event",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_segment",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_suppression",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_template",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_topic",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "delete_webhook",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "duplicate_automation",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "duplicate_template",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_audience",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_automation",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_automation_run",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_broadcast",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_contact",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_contact_import",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_contact_property",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_domain",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_domain_claim",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_email",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_email_attachment",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_email_metrics",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_event",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_log",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_received_email",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_received_email_attachment",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_segment",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_suppression",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_template",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_topic",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "get_webhook",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_api_keys",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_audiences",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_automation_runs",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_automations",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_broadcast_clicked_links",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_broadcast_recipients",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_broadcasts",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_contact_imports",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_contact_properties",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_contact_segments",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_contact_topics",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_contacts",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_domains",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_email_attachments",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_emails",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_events",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_logs",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_oauth_grants",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_received_email_attachments",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_received_emails",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_segments",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_suppressions",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_templates",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_topics",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "list_webhooks",
             method: "GET",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "publish_template",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "remove_contact_from_segment",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "revoke_oauth_grant",
             method: "DELETE",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "send_batch_emails",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "send_broadcast",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "send_email",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "send_event",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "share_email",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "stop_automation",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_api_key",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_automation",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_broadcast",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_contact",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_contact_property",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_contact_topics",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_domain",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_email",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_event",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_template",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_topic",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "update_webhook",
             method: "PATCH",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "verify_domain",
             method: "POST",
-            json_reply: true,
         },
         ::portico::Operation {
             id: "verify_domain_claim",
             method: "POST",
-            json_reply: true,
         },
     ],
 };

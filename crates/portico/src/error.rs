@@ -301,6 +301,12 @@ impl std::error::Error for Error {
     }
 }
 
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Error {
+        Error::from(progenitor_client::Error::<WireError>::CommunicationError(e))
+    }
+}
+
 /// Every generated method's error converts with `?`.
 impl From<progenitor_client::Error<WireError>> for Error {
     fn from(err: progenitor_client::Error<WireError>) -> Error {
@@ -323,7 +329,8 @@ impl From<progenitor_client::Error<WireError>> for Error {
                 error.source = Some(Box::new(e));
                 error
             }
-            // Valid JSON of the wrong shape (the exec hook already rejected invalid JSON).
+            // Generated code decodes through `transport::decode`, which reports bad bodies as
+            // `ErrorResponse`; this is only reached by code that bypasses it.
             E::InvalidResponsePayload(body, e) => {
                 let mut error = Error::new(
                     ErrorKind::Decode,

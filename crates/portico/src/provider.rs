@@ -86,6 +86,4 @@ pub struct Operation {
     pub id: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
-    /// Whether a successful reply carries a JSON body (checked before it is decoded).
-    pub json_reply: bool,
 }

@@ -28,6 +28,7 @@ pub async fn exec(
     info: &OperationInfo,
 ) -> reqwest::Result<reqwest::Response> {
     let provider = config.provider();
+    let _ = info;
     let headers = request.headers_mut();
     // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
     headers.remove("api-version");
@@ -55,17 +56,6 @@ pub async fn exec(
     };
 
     if status.is_success() {
-        let promises_json = provider
-            .operation(info.operation_id)
-            .is_none_or(|op| op.json_reply);
-        if promises_json
-            && !body.is_empty()
-            && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
-        {
-            let mut wire = WireError::new(ErrorKind::Decode, "the reply body is not valid JSON");
-            fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
-            return Ok(carrier(config, wire, headers));
-        }
         return Ok(rebuild(status, headers, body));
     }
 
@@ -220,6 +210,40 @@ fn rebuild(status: http::StatusCode, headers: HeaderMap, body: Bytes) -> reqwest
     reqwest::Response::from(response)
 }
 
+/// Decodes a successful reply as `T`. Generated code calls this instead of progenitor's own
+/// decoding so that a body of the wrong shape still reports the status, provider, request id and
+/// an excerpt of what arrived.
+pub async fn decode<T: serde::de::DeserializeOwned>(
+    config: &Config,
+    response: reqwest::Response,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    // An empty body reads as JSON `null`, so that `Option` and `()` replies decode.
+    match serde_json::from_slice(if body.is_empty() { b"null" } else { &body }) {
+        Ok(value) => Ok(progenitor_client::ResponseValue::new(
+            value, status, headers,
+        )),
+        Err(e) => {
+            let what = if e.is_syntax() || e.is_eof() {
+                "the reply is not valid JSON"
+            } else {
+                "the reply does not match the documented type"
+            };
+            let mut wire = WireError::new(ErrorKind::Decode, format!("{what}: {e}"));
+            fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
+            wire.provider = Some(config.provider().name.to_string());
+            Err(progenitor_client::Error::ErrorResponse(
+                progenitor_client::ResponseValue::new(wire, status, headers),
+            ))
+        }
+    }
+}
+
 /// Sends a `multipart/form-data` operation through the same hook as every other call. progenitor
 /// cannot generate these, so the xtask emits a method that builds the form and calls this.
 pub async fn send_multipart<T: serde::de::DeserializeOwned>(
@@ -241,32 +265,13 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
             )
         })?;
     let info = OperationInfo { operation_id };
-    let response = exec(config, http, request, &info)
-        .await
-        .map_err(|e| crate::Error::new(ErrorKind::Connection, e.to_string()))?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| crate::Error::new(ErrorKind::Connection, e.to_string()))?;
-    if status.as_u16() == CARRIER_STATUS {
+    let response = exec(config, http, request, &info).await?;
+    if response.status().as_u16() == CARRIER_STATUS {
+        let body = response.bytes().await?;
         let wire: WireError = serde_json::from_slice(&body).map_err(|e| {
             crate::Error::new(ErrorKind::Decode, format!("runtime error body: {e}"))
         })?;
         return Err(crate::Error::from_wire(wire));
     }
-    let value =
-        serde_json::from_slice(if body.is_empty() { b"null" } else { &body }).map_err(|e| {
-            let mut wire = WireError::new(
-                ErrorKind::Decode,
-                format!("reply does not match the documented type: {e}"),
-            );
-            fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
-            wire.provider = Some(config.provider().name.to_string());
-            crate::Error::from_wire(wire)
-        })?;
-    Ok(progenitor_client::ResponseValue::new(
-        value, status, headers,
-    ))
+    Ok(decode(config, response).await?)
 }
