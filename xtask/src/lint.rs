@@ -24,6 +24,31 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The values of a schema's `type` in OpenAPI 3.0.
+const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// Schema keywords and the kind of value OpenAPI 3.0 wants for each.
+const SCHEMA_KEYWORDS: [(&str, &str); 18] = [
+    ("nullable", "a boolean"),
+    ("readOnly", "a boolean"),
+    ("writeOnly", "a boolean"),
+    ("deprecated", "a boolean"),
+    ("uniqueItems", "a boolean"),
+    ("exclusiveMinimum", "a boolean"),
+    ("exclusiveMaximum", "a boolean"),
+    ("minimum", "a number"),
+    ("maximum", "a number"),
+    ("multipleOf", "a number"),
+    ("minLength", "a whole number"),
+    ("maxLength", "a whole number"),
+    ("minItems", "a whole number"),
+    ("maxItems", "a whole number"),
+    ("minProperties", "a whole number"),
+    ("maxProperties", "a whole number"),
+    ("pattern", "a string"),
+    ("format", "a string"),
+];
+
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -82,7 +107,7 @@ impl<'a> Lint<'a> {
             Some(name) if name == stem => {}
             Some(name) => self.problem(
                 "#/x-portico/provider",
-                format!("provider {name:?} must match the file name {stem:?}"),
+                format!("provider {name:?} must match the file name {stem:?}: rename one of them"),
             ),
             None => self.problem(
                 "#/x-portico/provider",
@@ -127,12 +152,25 @@ impl<'a> Lint<'a> {
                         match value.as_str() {
                             Some(target) if !target.starts_with("#/") => self.problem(
                                 at,
-                                format!("external reference {target:?}: only references inside the same file (#/...) are supported"),
+                                format!("external reference {target:?}: only references inside the same file (#/...) are supported; copy the definition into this file's #/components"),
                             ),
                             Some(target) if resolve(self.spec, target).is_none() => {
-                                self.problem(at, format!("reference {target:?} points at nothing"))
+                                self.problem(at, format!("reference {target:?} points at nothing: fix the name, or add the definition it names"))
                             }
-                            Some(_) => {}
+                            Some(target) => {
+                                if let Some((kind, section)) = ref_kind(at) {
+                                    let prefix = format!("#/components/{section}/");
+                                    let message = match target.strip_prefix(&prefix) {
+                                        Some(name) if !name.contains('/') => None,
+                                        Some(_) => Some(format!("reference {target:?} points inside a definition; a {kind} `$ref` must name a whole {prefix}<Name> (the generator would panic)")),
+                                        None if kind != "schema" && target.starts_with("#/components/schemas/") => Some(format!("reference {target:?} is a schema, but a {kind} is expected here: reference {prefix}<Name>, or write the {kind} out with the schema under `content: {{application/json: {{schema: ...}}}}`")),
+                                        None => Some(format!("reference {target:?} is not a {kind}: a {kind} `$ref` must name {prefix}<Name> (the generator would panic)")),
+                                    };
+                                    if let Some(message) = message {
+                                        self.problem(at, message);
+                                    }
+                                }
+                            }
                             None => self.problem(at, "`$ref` must be a string"),
                         }
                     } else {
@@ -159,10 +197,29 @@ impl<'a> Lint<'a> {
             }
             return;
         };
-        if map.get("type").is_some_and(Value::is_array) {
-            self.problem(
+        match map.get("type") {
+            Some(Value::Array(_)) => self.problem(
                 at,
                 "`type` is a list (an OpenAPI 3.1 form); use one type and `nullable: true`",
+            ),
+            Some(Value::String(ty)) if !SCHEMA_TYPES.contains(&ty.as_str()) => self.problem(
+                at,
+                format!(
+                    "`type: {ty}` is not an OpenAPI type (the generator would panic); use one of {}{}",
+                    SCHEMA_TYPES.join(", "),
+                    if ty == "null" { ", with `nullable: true` for null" } else { "" }
+                ),
+            ),
+            _ => {}
+        }
+        // Parameters, headers and request bodies have a boolean `required`; schemas a list.
+        let is_schema = (map.get("type").is_some_and(Value::is_string)
+            || map.contains_key("properties"))
+            && !map.contains_key("in");
+        if is_schema && map.get("required").is_some_and(|r| !is_string_list(r)) {
+            self.problem(
+                at,
+                "`required` in a schema is the list of required property names: write `required: [name, ...]` on the object schema, not `required: true` on the property",
             );
         }
         if let Some(values) = map.get("enum").and_then(Value::as_array) {
@@ -183,15 +240,48 @@ impl<'a> Lint<'a> {
         if let Some(parts) = map.get("allOf").and_then(Value::as_array) {
             self.all_of(parts, at);
         }
-        if let Some(default) = map.get("default") {
-            if let Some(message) = bad_default(self.spec, map, default) {
-                self.problem(at, message);
+        if let Some(default) = map.get("default")
+            && let Some(message) = bad_default(self.spec, map, default)
+        {
+            self.problem(at, message);
+        }
+        if is_schema {
+            for (key, expected) in SCHEMA_KEYWORDS {
+                let Some(value) = map.get(key) else { continue };
+                let ok = match expected {
+                    "a boolean" => value.is_boolean(),
+                    "a number" => value.is_number(),
+                    "a whole number" => value.is_u64(),
+                    _ => value.is_string(),
+                };
+                if !ok {
+                    self.problem(
+                        at,
+                        format!(
+                            "`{key}: {value}` must be {expected} in OpenAPI 3.0 (the generator would reject the file without saying where){}",
+                            match key {
+                                "exclusiveMinimum" => "; write `minimum: <n>` and `exclusiveMinimum: true`",
+                                "exclusiveMaximum" => "; write `maximum: <n>` and `exclusiveMaximum: true`",
+                                _ => "",
+                            }
+                        ),
+                    );
+                }
             }
         }
         for (key, value) in map {
-            // `example`s are data, not schemas.
-            if key != "example" && key != "examples" && key != "enum" && key != "default" {
-                self.schemas(value, &format!("{at}/{}", escape(key)));
+            let at = format!("{at}/{}", escape(key));
+            match key.as_str() {
+                // Data, not schemas; and extensions and security schemes are Portico's or auth's.
+                "example" | "examples" | "enum" | "default" | "securitySchemes" => {}
+                key if key.starts_with("x-") => {}
+                // Property names are not keywords: a property may be called `default` or `type`.
+                "properties" if value.is_object() => {
+                    for (name, property) in value.as_object().into_iter().flatten() {
+                        self.schemas(property, &format!("{at}/{}", escape(name)));
+                    }
+                }
+                _ => self.schemas(value, &at),
             }
         }
     }
@@ -200,7 +290,10 @@ impl<'a> Lint<'a> {
         let all_strings = values.iter().all(|v| v.is_string() || v.is_null());
         let all_integers = values.iter().all(|v| v.is_i64() || v.is_u64());
         if !all_strings && !all_integers {
-            self.problem(at, "an `enum` must hold values of one type only");
+            self.problem(
+                at,
+                "`enum` values must be all strings or all integers (the generator drops a boolean `enum` and fails without saying where on a mixed one); for a fixed boolean or number, leave `enum` out and say it in the `description`",
+            );
             return;
         }
         if !all_strings {
@@ -234,7 +327,7 @@ impl<'a> Lint<'a> {
                 match seen.get(name) {
                     Some((j, other)) if *other != ty && !other.is_null() && !ty.is_null() => {
                         let message = format!(
-                            "`allOf` parts {j} and {i} give property {name:?} different types ({other} and {ty}); the generator would produce a type that can never be decoded"
+                            "`allOf` parts {j} and {i} give property {name:?} different types ({other} and {ty}); the generator would produce a type that can never be decoded; give the property the same type in every part"
                         );
                         self.problem(at, message);
                     }
@@ -267,14 +360,20 @@ impl<'a> Lint<'a> {
                     None => format!("operation {upper} {path}"),
                 };
                 match id {
-                    None => self.problem(&location, "missing `operationId`"),
+                    None => self.problem(
+                        &location,
+                        "missing `operationId`: add a snake_case one (it becomes the method name)",
+                    ),
                     Some(id) if !is_snake_case(id) => self.problem(
                         &location,
                         "`operationId` must be snake_case (letters, digits, `_`): it becomes the method name",
                     ),
                     Some(id) => {
                         if let Some(first) = ids.insert(id.to_string(), format!("{upper} {path}")) {
-                            self.problem(&location, format!("`operationId` already used by {first}"));
+                            self.problem(
+                                &location,
+                                format!("`operationId` already used by {first}; each operation needs its own (it becomes the method name)"),
+                            );
                         }
                     }
                 }
@@ -305,19 +404,27 @@ impl<'a> Lint<'a> {
                             format!("path parameter {name:?} does not appear in the path"),
                         );
                     }
+                    if p.get("required") != Some(&Value::Bool(true)) {
+                        self.problem(
+                            location,
+                            format!("path parameter {name:?} must say `required: true` (the generator would panic)"),
+                        );
+                    }
                 }
                 Some("cookie") => self.problem(
                     location,
-                    format!("cookie parameter {name:?} is not supported"),
+                    format!(
+                        "cookie parameter {name:?} is not supported by the generator; leave it out"
+                    ),
                 ),
                 Some("query") => {
-                    if let Some(style) = p.get("style").and_then(Value::as_str) {
-                        if style != "form" {
-                            self.problem(
-                                location,
-                                format!("query parameter {name:?}: style {style:?} is not supported (only `form`)"),
-                            );
-                        }
+                    if let Some(style) = p.get("style").and_then(Value::as_str)
+                        && style != "form"
+                    {
+                        self.problem(
+                            location,
+                            format!("query parameter {name:?}: style {style:?} is not supported (only `form`); leave `style` out, and describe nested fields as separate query parameters"),
+                        );
                     }
                 }
                 Some("header") => {}
@@ -334,7 +441,7 @@ impl<'a> Lint<'a> {
             if !declared.contains(&var) {
                 self.problem(
                     location,
-                    format!("path variable {{{var}}} has no `in: path` parameter (the generator would panic)"),
+                    format!("path variable {{{var}}} has no `in: path` parameter (the generator would panic); declare it: `{{name: {var}, in: path, required: true, schema: {{type: string}}}}`"),
                 );
             }
         }
@@ -353,7 +460,7 @@ impl<'a> Lint<'a> {
             let types: Vec<&String> = content.keys().collect();
             self.problem(
                 location,
-                format!("request body offers {} media types {types:?}; the generator supports exactly one", content.len()),
+                format!("request body offers {} media types {types:?}; the generator supports exactly one: keep application/json", content.len()),
             );
             return;
         }
@@ -385,6 +492,7 @@ impl<'a> Lint<'a> {
             .ok()
             .map(|(name, _)| format!("#/components/schemas/{name}"));
         let mut success: Vec<(String, Option<Value>)> = Vec::new();
+        let mut any_success = false;
         for (status, response) in responses {
             let response = deref(self.spec, response);
             if status == "default" {
@@ -401,6 +509,7 @@ impl<'a> Lint<'a> {
                 );
                 continue;
             };
+            any_success |= class == '2';
             let body = match response_body(response) {
                 Ok(body) => body,
                 Err(message) => {
@@ -415,11 +524,13 @@ impl<'a> Lint<'a> {
                         .as_ref()
                         .and_then(|s| s.get("$ref"))
                         .and_then(Value::as_str);
-                    if error_ref.is_some() && schema_ref != error_ref.as_deref() {
+                    // No body is fine: the runtime turns every failure into one error, reading
+                    // the code and message out of the body only when there is one.
+                    if body.is_some() && error_ref.is_some() && schema_ref != error_ref.as_deref() {
                         self.problem(
                             location,
                             format!(
-                                "error response {status} must be JSON with `schema: {{$ref: '{}'}}`: one error shape per provider, read by the runtime",
+                                "error response {status} has its own body schema; the runtime reads every error body as the `x-portico-error` schema, so write `schema: {{$ref: '{}'}}` (or leave the content out if the reply has no body)",
                                 error_ref.as_deref().unwrap_or("")
                             ),
                         );
@@ -431,22 +542,54 @@ impl<'a> Lint<'a> {
                 ),
             }
         }
-        match success.as_slice() {
-            [] => self.problem(location, "no success (2xx) response"),
-            [(_, first), rest @ ..] => {
-                for (status, body) in rest {
-                    if body != first {
-                        self.problem(
-                            location,
-                            format!(
-                                "success responses differ in body (e.g. {status} vs {}); the generator allows one success shape per operation (it would panic)",
-                                success[0].0
-                            ),
-                        );
-                    }
+        if !any_success {
+            self.problem(location, "no success (2xx) response");
+        }
+        if let [(first_status, first), rest @ ..] = success.as_slice() {
+            for (status, body) in rest {
+                if body != first {
+                    self.problem(
+                        location,
+                        format!(
+                            "success responses {first_status} ({}) and {status} ({}) differ; a generated method has one reply type, so keep only the success status this call returns, or give both the same schema",
+                            describe_body(first.as_ref()),
+                            describe_body(body.as_ref()),
+                        ),
+                    );
                 }
             }
         }
+    }
+}
+
+/// What a `$ref` at `at` must point at: (what it is, its section of #/components).
+fn ref_kind(at: &str) -> Option<(&'static str, &'static str)> {
+    let segments: Vec<&str> = at.split('/').collect();
+    if at.starts_with("#/components/schemas/") || segments.contains(&"schema") {
+        return Some(("schema", "schemas"));
+    }
+    if segments.iter().any(|s| s.starts_with("x-")) {
+        return None;
+    }
+    let last = *segments.last()?;
+    let parent = segments.len().checked_sub(2).map(|i| segments[i])?;
+    match (parent, last) {
+        (_, "requestBody") => Some(("request body", "requestBodies")),
+        ("parameters", _) => Some(("parameter", "parameters")),
+        ("responses", _) if segments.len() > 3 => Some(("response", "responses")),
+        ("headers", _) if segments.len() > 3 => Some(("header", "headers")),
+        _ => None,
+    }
+}
+
+/// A response body for a message: `` `#/components/schemas/X` ``, `an inline schema` or `no body`.
+fn describe_body(body: Option<&Value>) -> String {
+    match body {
+        None => "no body".into(),
+        Some(schema) => match schema.get("$ref").and_then(Value::as_str) {
+            Some(target) => format!("`{target}`"),
+            None => "an inline schema".into(),
+        },
     }
 }
 
@@ -470,7 +613,7 @@ fn response_body(response: &Value) -> Result<Option<Value>, String> {
     }
     match value.get("schema") {
         Some(schema) => Ok(Some(schema.clone())),
-        None => Err("JSON without a `schema` (the generator would panic)".into()),
+        None => Err("JSON without a `schema` (the generator would panic); add the `schema`, or leave `content` out if the reply has no body".into()),
     }
 }
 
@@ -522,7 +665,8 @@ fn bad_default(
     schema: &serde_json::Map<String, Value>,
     default: &Value,
 ) -> Option<String> {
-    let ok = match schema.get("type").and_then(Value::as_str) {
+    let ty = schema.get("type").and_then(Value::as_str);
+    let ok = match ty {
         Some("string") => default.is_string(),
         Some("integer") => default.is_i64() || default.is_u64(),
         Some("number") => default.is_number(),
@@ -531,13 +675,23 @@ fn bad_default(
         Some("object") => default.is_object(),
         _ => true,
     };
-    let in_enum = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .is_none_or(|values| values.contains(default));
     let _ = spec;
-    (!ok || !in_enum)
-        .then(|| format!("`default: {default}` does not match the schema's type or enum"))
+    if !ok {
+        let ty = ty.unwrap_or_default();
+        return Some(format!(
+            "`default: {default}` is not of the schema's `type: {ty}` (the generator fails without saying where); write a value of that type, or leave `default` out"
+        ));
+    }
+    let values = schema.get("enum").and_then(Value::as_array)?;
+    (!values.contains(default)).then(|| {
+        format!("`default: {default}` is not one of the schema's `enum` values; pick one of them, or leave `default` out")
+    })
+}
+
+fn is_string_list(value: &Value) -> bool {
+    value
+        .as_array()
+        .is_some_and(|items| items.iter().all(Value::is_string))
 }
 
 fn is_oas_30(version: &str) -> bool {
