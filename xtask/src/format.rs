@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 use proc_macro2::TokenStream;
 
 pub fn rust(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file = syn::parse2::<syn::File>(tokens)
+    let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("generated code does not parse: {e}"))?;
+    crate::glue::split_docs(&mut file);
     let text = format!("{header}\n{}", prettyplease::unparse(&file));
     rustfmt(&text)
 }

@@ -95,6 +95,73 @@ fn route_decoding(file: &mut syn::File) -> usize {
     visitor.0
 }
 
+/// Splits multi-line `#[doc]` attributes into one attribute per line. prettyplease prints a
+/// multi-line doc as a `/** */` block whose continuation lines it indents, and rustdoc then reads
+/// those indented lines as code blocks (failing doctests); `///` lines keep the Markdown intact.
+pub fn split_docs(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Split;
+    fn split(attrs: &mut Vec<syn::Attribute>) {
+        let mut out = Vec::with_capacity(attrs.len());
+        for attr in attrs.drain(..) {
+            let text = match &attr.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => s.value(),
+                    _ => {
+                        out.push(attr);
+                        continue;
+                    }
+                },
+                _ => {
+                    out.push(attr);
+                    continue;
+                }
+            };
+            // `///text` reads badly; `/// text` is what rustfmt users write.
+            for line in text.lines() {
+                let line = match line.trim_end() {
+                    "" => String::new(),
+                    l if l.starts_with(' ') => l.to_string(),
+                    l => format!(" {l}"),
+                };
+                let mut doc: syn::Attribute = syn::parse_quote!(#[doc = #line]);
+                doc.style = attr.style;
+                out.push(doc);
+            }
+        }
+        *attrs = out;
+    }
+    macro_rules! splitting {
+        ($($method:ident: $ty:ty => $walk:ident),* $(,)?) => {
+            impl VisitMut for Split {
+                $(fn $method(&mut self, node: &mut $ty) {
+                    split(&mut node.attrs);
+                    syn::visit_mut::$walk(self, node);
+                })*
+            }
+        };
+    }
+    splitting! {
+        visit_file_mut: syn::File => visit_file_mut,
+        visit_item_struct_mut: syn::ItemStruct => visit_item_struct_mut,
+        visit_item_enum_mut: syn::ItemEnum => visit_item_enum_mut,
+        visit_item_fn_mut: syn::ItemFn => visit_item_fn_mut,
+        visit_item_impl_mut: syn::ItemImpl => visit_item_impl_mut,
+        visit_item_mod_mut: syn::ItemMod => visit_item_mod_mut,
+        visit_item_type_mut: syn::ItemType => visit_item_type_mut,
+        visit_item_const_mut: syn::ItemConst => visit_item_const_mut,
+        visit_item_trait_mut: syn::ItemTrait => visit_item_trait_mut,
+        visit_impl_item_fn_mut: syn::ImplItemFn => visit_impl_item_fn_mut,
+        visit_trait_item_fn_mut: syn::TraitItemFn => visit_trait_item_fn_mut,
+        visit_field_mut: syn::Field => visit_field_mut,
+        visit_variant_mut: syn::Variant => visit_variant_mut,
+    }
+    Split.visit_file_mut(file);
+}
+
 fn is_path(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.is_ident(name))
 }

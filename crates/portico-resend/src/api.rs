@@ -8,10 +8,10 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Body of `add_batch_suppressions`.
+    /// Body of `add_batch_suppressions`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AddBatchSuppressionsRequest {
-        ///The email addresses to suppress, 1 to 100.
+        /// The email addresses to suppress, 1 to 100.
         pub emails: ::std::vec::Vec<::std::string::String>,
     }
     impl AddBatchSuppressionsRequest {
@@ -19,10 +19,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `add_suppression`.
+    /// Body of `add_suppression`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AddSuppressionRequest {
-        ///The email address to suppress.
+        /// The email address to suppress.
         pub email: ::std::string::String,
     }
     impl AddSuppressionRequest {
@@ -30,18 +30,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///An API key (without its secret).
+    /// An API key (without its secret).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiKey {
-        ///When the key was created. A timestamp.
+        /// When the key was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The key's id (a UUID).
+        /// The key's id (a UUID).
         pub id: ::std::string::String,
-        ///When the key was last used; null if never. A timestamp.
+        /// When the key was last used; null if never. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_used_at: ::std::option::Option<::std::string::String>,
-        ///The key's name.
+        /// The key's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -50,22 +50,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///A file to attach. Give either `content` or `path`.
+    /// A file to attach. Give either `content` or `path`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Attachment {
-        ///The file's bytes, base64-encoded.
+        /// The file's bytes, base64-encoded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///Content id, for showing the file inline in the HTML body.
+        /// Content id, for showing the file inline in the HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_id: ::std::option::Option<::std::string::String>,
-        ///MIME type of the file.
+        /// MIME type of the file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<::std::string::String>,
-        ///File name shown to the recipient.
+        /// File name shown to the recipient.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
-        ///URL Resend downloads the file from, instead of `content`.
+        /// URL Resend downloads the file from, instead of `content`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
@@ -74,18 +74,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///An audience. Deprecated: use segments.
+    /// An audience. Deprecated: use segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Audience {
-        ///When it was created. A timestamp.
+        /// When it was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The audience's id (a UUID).
+        /// The audience's id (a UUID).
         pub id: ::std::string::String,
-        ///The audience's name.
+        /// The audience's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `audience` (only on single-audience responses).
+        /// Always `audience` (only on single-audience responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
     }
@@ -94,28 +94,28 @@ pub mod types {
             Default::default()
         }
     }
-    ///One automation with its step graph.
+    /// One automation with its step graph.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Automation {
-        ///The edges linking the steps.
+        /// The edges linking the steps.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub connections: ::std::vec::Vec<AutomationConnection>,
-        ///When the automation was created. A timestamp.
+        /// When the automation was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The automation's id. A UUID.
+        /// The automation's id. A UUID.
         pub id: ::std::string::String,
-        ///The automation's name.
+        /// The automation's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
-        ///The automation's steps.
+        /// The automation's steps.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub steps: ::std::vec::Vec<AutomationStepResponse>,
-        ///When the automation was last changed. A timestamp.
+        /// When the automation was last changed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -124,12 +124,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///An edge of the automation graph, from one step to the next.
+    /// An edge of the automation graph, from one step to the next.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationConnection {
-        ///The key of the step the flow leaves.
+        /// The key of the step the flow leaves.
         pub from: ::std::string::String,
-        ///The key of the step the flow goes to.
+        /// The key of the step the flow goes to.
         pub to: ::std::string::String,
         #[serde(
             rename = "type",
@@ -142,14 +142,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of automations.
+    /// One page of automations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationList {
-        ///The automations on this page.
+        /// The automations on this page.
         pub data: ::std::vec::Vec<AutomationListItem>,
-        ///Whether more automations follow this page.
+        /// Whether more automations follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl AutomationList {
@@ -157,20 +157,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///An automation as shown in lists (without its graph).
+    /// An automation as shown in lists (without its graph).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationListItem {
-        ///When the automation was created. A timestamp.
+        /// When the automation was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The automation's id. A UUID.
+        /// The automation's id. A UUID.
         pub id: ::std::string::String,
-        ///The automation's name.
+        /// The automation's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
-        ///When the automation was last changed. A timestamp.
+        /// When the automation was last changed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -179,25 +179,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///One run of an automation with the result of each step.
+    /// One run of an automation with the result of each step.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationRun {
-        ///When the run finished, once it has. A timestamp.
+        /// When the run finished, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
-        ///When the run was created. A timestamp.
+        /// When the run was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The run's id. A UUID.
+        /// The run's id. A UUID.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///When the run started, once it has. A timestamp.
+        /// When the run started, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::AutomationRunStatus>,
-        ///The steps the run went through.
+        /// The steps the run went through.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub steps: ::std::vec::Vec<AutomationRunStep>,
     }
@@ -206,14 +206,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of automation runs.
+    /// One page of automation runs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationRunList {
-        ///The runs on this page.
+        /// The runs on this page.
         pub data: ::std::vec::Vec<AutomationRunListItem>,
-        ///Whether more runs follow this page.
+        /// Whether more runs follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl AutomationRunList {
@@ -221,18 +221,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///One run of an automation, as shown in lists.
+    /// One run of an automation, as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationRunListItem {
-        ///When the run finished, once it has. A timestamp.
+        /// When the run finished, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
-        ///When the run was created. A timestamp.
+        /// When the run was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The run's id. A UUID.
+        /// The run's id. A UUID.
         pub id: ::std::string::String,
-        ///When the run started, once it has. A timestamp.
+        /// When the run started, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -243,30 +243,30 @@ pub mod types {
             Default::default()
         }
     }
-    ///What one step did during a run.
+    /// What one step did during a run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AutomationRunStep {
-        ///When the step finished, once it has. A timestamp.
+        /// When the step finished, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
-        ///When the step was reached. A timestamp.
+        /// When the step was reached. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Why the step failed, if it did.
+        /// Why the step failed, if it did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///The step's key in the automation.
+        /// The step's key in the automation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
-        ///What the step produced, if anything.
+        /// What the step produced, if anything.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///When the step started, once it has. A timestamp.
+        /// When the step started, once it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started_at: ::std::option::Option<::std::string::String>,
-        ///Where this step stands in the run.
+        /// Where this step stands in the run.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -280,12 +280,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///One step of an automation, as sent when creating or editing it.
+    /// One step of an automation, as sent when creating or editing it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationStep {
-        ///The step's settings; their shape depends on `type`.
+        /// The step's settings; their shape depends on `type`.
         pub config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///A key unique within the automation; connections refer to steps by it.
+        /// A key unique within the automation; connections refer to steps by it.
         pub key: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: crate::types::AutomationStepType,
@@ -295,13 +295,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///One step of an automation, as returned by Resend.
+    /// One step of an automation, as returned by Resend.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AutomationStepResponse {
-        ///The step's settings; their shape depends on `type`.
+        /// The step's settings; their shape depends on `type`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///The step's key, unique within the automation.
+        /// The step's key, unique within the automation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -315,14 +315,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///The automation that was stopped.
+    /// The automation that was stopped.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AutomationStopResponse {
-        ///The automation's id. A UUID.
+        /// The automation's id. A UUID.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The automation's state after stopping.
+        /// The automation's state after stopping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
@@ -331,13 +331,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Why one item of a batch was rejected.
+    /// Why one item of a batch was rejected.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BatchEmailError {
-        ///Zero-based position of the item in the request array.
+        /// Zero-based position of the item in the request array.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub index: ::std::option::Option<i64>,
-        ///What was wrong with the item.
+        /// What was wrong with the item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -346,51 +346,51 @@ pub mod types {
             Default::default()
         }
     }
-    ///One broadcast with its content.
+    /// One broadcast with its content.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Broadcast {
-        ///Deprecated: use `segment_id`. The audience the broadcast targets.
+        /// Deprecated: use `segment_id`. The audience the broadcast targets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///When the broadcast was created. A timestamp.
+        /// When the broadcast was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The sender address.
+        /// The sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///The HTML body.
+        /// The HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///The broadcast's id. A UUID.
+        /// The broadcast's id. A UUID.
         pub id: ::std::string::String,
-        ///The broadcast's internal name.
+        /// The broadcast's internal name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The preview line shown next to the subject.
+        /// The preview line shown next to the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preview_text: ::std::option::Option<::std::string::String>,
-        ///Addresses that replies go to.
+        /// Addresses that replies go to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///When the broadcast is scheduled to go out, if it is. A timestamp.
+        /// When the broadcast is scheduled to go out, if it is. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheduled_at: ::std::option::Option<::std::string::String>,
-        ///The segment the broadcast targets. A UUID.
+        /// The segment the broadcast targets. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
-        ///When the broadcast was sent, if it was. A timestamp.
+        /// When the broadcast was sent, if it was. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sent_at: ::std::option::Option<::std::string::String>,
-        ///Where the broadcast is in its life, for example `draft`, `scheduled` or `sent`.
+        /// Where the broadcast is in its life, for example `draft`, `scheduled` or `sent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///The email subject line.
+        /// The email subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///The plain-text body.
+        /// The plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///The topic that gates delivery, if any. A UUID.
+        /// The topic that gates delivery, if any. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic_id: ::std::option::Option<::std::string::String>,
     }
@@ -399,18 +399,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///A link in a broadcast with its click counts.
+    /// A link in a broadcast with its click counts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastClickedLink {
-        ///Total clicks on the link.
+        /// Total clicks on the link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicks: ::std::option::Option<i64>,
-        ///An opaque id for this row, only useful as the pagination cursor.
+        /// An opaque id for this row, only useful as the pagination cursor.
         pub id: ::std::string::String,
-        ///How many distinct recipients clicked the link.
+        /// How many distinct recipients clicked the link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_clicks: ::std::option::Option<i64>,
-        ///The link's URL.
+        /// The link's URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
@@ -419,14 +419,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of links clicked in a broadcast.
+    /// One page of links clicked in a broadcast.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastClickedLinkList {
-        ///The links on this page.
+        /// The links on this page.
         pub data: ::std::vec::Vec<BroadcastClickedLink>,
-        ///Whether more links follow this page.
+        /// Whether more links follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl BroadcastClickedLinkList {
@@ -434,14 +434,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of broadcasts.
+    /// One page of broadcasts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastList {
-        ///The broadcasts on this page, newest first.
+        /// The broadcasts on this page, newest first.
         pub data: ::std::vec::Vec<BroadcastListItem>,
-        ///Whether more broadcasts follow this page.
+        /// Whether more broadcasts follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl BroadcastList {
@@ -449,33 +449,33 @@ pub mod types {
             Default::default()
         }
     }
-    ///A broadcast as shown in lists (without its content).
+    /// A broadcast as shown in lists (without its content).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastListItem {
-        ///Deprecated: use `segment_id`. The audience the broadcast targets.
+        /// Deprecated: use `segment_id`. The audience the broadcast targets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///When the broadcast was created. A timestamp.
+        /// When the broadcast was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The broadcast's id. A UUID.
+        /// The broadcast's id. A UUID.
         pub id: ::std::string::String,
-        ///The broadcast's internal name.
+        /// The broadcast's internal name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///When the broadcast is scheduled to go out, if it is. A timestamp.
+        /// When the broadcast is scheduled to go out, if it is. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheduled_at: ::std::option::Option<::std::string::String>,
-        ///The segment the broadcast targets. A UUID.
+        /// The segment the broadcast targets. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
-        ///When the broadcast was sent, if it was. A timestamp.
+        /// When the broadcast was sent, if it was. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sent_at: ::std::option::Option<::std::string::String>,
-        ///Where the broadcast is in its life, for example `draft`, `scheduled` or `sent`.
+        /// Where the broadcast is in its life, for example `draft`, `scheduled` or `sent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///The topic that gates delivery, if any. A UUID.
+        /// The topic that gates delivery, if any. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic_id: ::std::option::Option<::std::string::String>,
     }
@@ -484,24 +484,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///One recipient of a broadcast and what they did with it.
+    /// One recipient of a broadcast and what they did with it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bounce_type: ::std::option::Option<crate::types::BroadcastBounceType>,
-        ///The links this recipient clicked; only for `clicked`.
+        /// The links this recipient clicked; only for `clicked`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub clicked_links: ::std::vec::Vec<BroadcastRecipientLink>,
-        ///The recipient's contact, if it still exists. A UUID.
+        /// The recipient's contact, if it still exists. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///How many times the recipient opened or clicked; only for `opened` and `clicked`.
+        /// How many times the recipient opened or clicked; only for `opened` and `clicked`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
-        ///The recipient's email address.
+        /// The recipient's email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///The row's id; use it as the pagination cursor.
+        /// The row's id; use it as the pagination cursor.
         pub id: ::std::string::String,
     }
     impl BroadcastRecipient {
@@ -509,13 +509,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///A link one recipient clicked.
+    /// A link one recipient clicked.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BroadcastRecipientLink {
-        ///How many times the recipient clicked it.
+        /// How many times the recipient clicked it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicks: ::std::option::Option<i64>,
-        ///The link's URL.
+        /// The link's URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
@@ -524,14 +524,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of broadcast recipients.
+    /// One page of broadcast recipients.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastRecipientList {
-        ///The recipients on this page.
+        /// The recipients on this page.
         pub data: ::std::vec::Vec<BroadcastRecipient>,
-        ///Whether more recipients follow this page.
+        /// Whether more recipients follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl BroadcastRecipientList {
@@ -539,10 +539,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The broadcast that was sent or scheduled.
+    /// The broadcast that was sent or scheduled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BroadcastSendResponse {
-        ///The broadcast's id. A UUID.
+        /// The broadcast's id. A UUID.
         pub id: ::std::string::String,
     }
     impl BroadcastSendResponse {
@@ -550,29 +550,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact.
+    /// A contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Contact {
-        ///When the contact was created. A timestamp.
+        /// When the contact was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Email address.
+        /// Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///First name.
+        /// First name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///The contact's id (a UUID).
+        /// The contact's id (a UUID).
         pub id: ::std::string::String,
-        ///Last name.
+        /// Last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Always `contact`.
+        /// Always `contact`.
         pub object: ::std::string::String,
-        ///Values of custom contact properties, by property key.
+        /// Values of custom contact properties, by property key.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///True when the contact unsubscribed from all broadcasts.
+        /// True when the contact unsubscribed from all broadcasts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribed: ::std::option::Option<bool>,
     }
@@ -581,20 +581,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact import job.
+    /// A contact import job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactImport {
-        ///When it finished; null while running. A timestamp.
+        /// When it finished; null while running. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub counts: ::std::option::Option<ContactImportCounts>,
-        ///When the import was started. A timestamp.
+        /// When the import was started. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The import's id (a UUID).
+        /// The import's id (a UUID).
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -605,22 +605,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///Row counters of a contact import.
+    /// Row counters of a contact import.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ContactImportCounts {
-        ///Contacts created.
+        /// Contacts created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<i64>,
-        ///Rows that could not be imported.
+        /// Rows that could not be imported.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed: ::std::option::Option<i64>,
-        ///Rows skipped.
+        /// Rows skipped.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub skipped: ::std::option::Option<i64>,
-        ///Rows in the file.
+        /// Rows in the file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
-        ///Existing contacts updated.
+        /// Existing contacts updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated: ::std::option::Option<i64>,
     }
@@ -629,24 +629,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact as listed.
+    /// A contact as listed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactListItem {
-        ///When the contact was created. A timestamp.
+        /// When the contact was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Email address.
+        /// Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///First name.
+        /// First name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///The contact's id (a UUID).
+        /// The contact's id (a UUID).
         pub id: ::std::string::String,
-        ///Last name.
+        /// Last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///True when the contact unsubscribed from all broadcasts.
+        /// True when the contact unsubscribed from all broadcasts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribed: ::std::option::Option<bool>,
     }
@@ -655,20 +655,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///One custom contact property.
+    /// One custom contact property.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactProperty {
-        ///When the property was created. A timestamp.
+        /// When the property was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fallback_value: ::std::option::Option<ContactPropertyValue>,
-        ///The property's id. A UUID.
+        /// The property's id. A UUID.
         pub id: ::std::string::String,
-        ///The property's key.
+        /// The property's key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
         #[serde(
             rename = "type",
@@ -681,14 +681,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of contact properties.
+    /// One page of contact properties.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactPropertyList {
-        ///The properties on this page.
+        /// The properties on this page.
         pub data: ::std::vec::Vec<ContactPropertyListItem>,
-        ///Whether more properties follow this page.
+        /// Whether more properties follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ContactPropertyList {
@@ -696,17 +696,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact property as shown in lists.
+    /// A contact property as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactPropertyListItem {
-        ///When the property was created. A timestamp.
+        /// When the property was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fallback_value: ::std::option::Option<ContactPropertyValue>,
-        ///The property's id. A UUID.
+        /// The property's id. A UUID.
         pub id: ::std::string::String,
-        ///The property's key.
+        /// The property's key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -720,7 +720,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact property value, a string or a number depending on the property's type.
+    /// A contact property value, a string or a number depending on the property's type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ContactPropertyValue {
@@ -740,15 +740,15 @@ pub mod types {
             Self::Number(value)
         }
     }
-    ///A segment that a contact belongs to.
+    /// A segment that a contact belongs to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactSegment {
-        ///When the segment was created. A timestamp.
+        /// When the segment was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The segment's id (a UUID).
+        /// The segment's id (a UUID).
         pub id: ::std::string::String,
-        ///The segment's name.
+        /// The segment's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -757,15 +757,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact's membership of a segment.
+    /// A contact's membership of a segment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactSegmentMembership {
-        ///The contact's id.
+        /// The contact's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The segment's id.
+        /// The segment's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
     }
@@ -774,18 +774,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///Confirms that a contact was removed from a segment.
+    /// Confirms that a contact was removed from a segment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactSegmentRemoval {
-        ///The contact's id.
+        /// The contact's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///True when the membership is gone.
+        /// True when the membership is gone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deleted: ::std::option::Option<bool>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The segment's id.
+        /// The segment's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
     }
@@ -794,15 +794,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///A topic with one contact's subscription state.
+    /// A topic with one contact's subscription state.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactTopic {
-        ///The topic's description.
+        /// The topic's description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The topic's id (a UUID).
+        /// The topic's id (a UUID).
         pub id: ::std::string::String,
-        ///The topic's name.
+        /// The topic's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -813,10 +813,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact's subscription state for one topic.
+    /// A contact's subscription state for one topic.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ContactTopicSubscription {
-        ///The topic's id (a UUID).
+        /// The topic's id (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -827,13 +827,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///An API key to create.
+    /// An API key to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateApiKeyRequest {
-        ///Restrict a `sending_access` key to this domain (a UUID). Ignored for full access.
+        /// Restrict a `sending_access` key to this domain (a UUID). Ignored for full access.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain_id: ::std::option::Option<::std::string::String>,
-        ///A name to recognise the key by.
+        /// A name to recognise the key by.
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<crate::types::ApiKeyPermission>,
@@ -843,12 +843,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///A new API key with its secret.
+    /// A new API key with its secret.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateApiKeyResponse {
-        ///The key's id (a UUID).
+        /// The key's id (a UUID).
         pub id: ::std::string::String,
-        ///The secret key, `re_…`. Returned only here.
+        /// The secret key, `re_…`. Returned only here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
@@ -857,10 +857,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///An audience to create. Deprecated: use segments.
+    /// An audience to create. Deprecated: use segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAudienceRequest {
-        ///The audience's name.
+        /// The audience's name.
         pub name: ::std::string::String,
     }
     impl CreateAudienceRequest {
@@ -868,15 +868,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///A newly created audience. Deprecated: use segments.
+    /// A newly created audience. Deprecated: use segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAudienceResponse {
-        ///The audience's id (a UUID).
+        /// The audience's id (a UUID).
         pub id: ::std::string::String,
-        ///The audience's name.
+        /// The audience's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `audience`.
+        /// Always `audience`.
         pub object: ::std::string::String,
     }
     impl CreateAudienceResponse {
@@ -884,16 +884,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `create_automation`.
+    /// Body of `create_automation`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAutomationRequest {
-        ///The edges linking the steps by key.
+        /// The edges linking the steps by key.
         pub connections: ::std::vec::Vec<AutomationConnection>,
-        ///The automation's name.
+        /// The automation's name.
         pub name: CreateAutomationRequestName,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
-        ///The steps, 1 to 150, including a `trigger` step.
+        /// The steps, 1 to 150, including a `trigger` step.
         pub steps: ::std::vec::Vec<AutomationStep>,
     }
     impl CreateAutomationRequest {
@@ -901,7 +901,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The automation's name.
+    /// The automation's name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateAutomationRequestName(::std::string::String);
@@ -951,40 +951,40 @@ pub mod types {
                 })
         }
     }
-    ///Body of `create_broadcast`.
+    /// Body of `create_broadcast`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateBroadcastRequest {
-        ///Deprecated: use `segment_id`. The audience to send to.
+        /// Deprecated: use `segment_id`. The audience to send to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///Sender address, either `addr@domain` or `Name <addr@domain>`, on a verified domain.
+        /// Sender address, either `addr@domain` or `Name <addr@domain>`, on a verified domain.
         pub from: ::std::string::String,
-        ///The HTML body. May use contact variables.
+        /// The HTML body. May use contact variables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///An internal name for the broadcast, shown in the dashboard only.
+        /// An internal name for the broadcast, shown in the dashboard only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The preview line that mail clients show next to the subject.
+        /// The preview line that mail clients show next to the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preview_text: ::std::option::Option<::std::string::String>,
-        ///Addresses that replies should go to.
+        /// Addresses that replies should go to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///When to send, if `send` is true: a timestamp in ISO 8601 or a natural-language phrase such as `in 1 hour`. Sent immediately when left out.
+        /// When to send, if `send` is true: a timestamp in ISO 8601 or a natural-language phrase such as `in 1 hour`. Sent immediately when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheduled_at: ::std::option::Option<::std::string::String>,
-        ///The segment whose contacts receive the broadcast. A UUID.
+        /// The segment whose contacts receive the broadcast. A UUID.
         pub segment_id: ::std::string::String,
-        ///Send (or schedule) right away instead of keeping a draft. Defaults to false.
+        /// Send (or schedule) right away instead of keeping a draft. Defaults to false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send: ::std::option::Option<bool>,
-        ///The email subject line.
+        /// The email subject line.
         pub subject: ::std::string::String,
-        ///The plain-text body.
+        /// The plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Only contacts not opted out of this topic receive the broadcast. A UUID.
+        /// Only contacts not opted out of this topic receive the broadcast. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic_id: ::std::option::Option<::std::string::String>,
     }
@@ -993,20 +993,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///A CSV file of contacts to import, with options (multipart form fields).
+    /// A CSV file of contacts to import, with options (multipart form fields).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateContactImportForm {
-        ///JSON-encoded object mapping contact fields (`email`, `first_name`, `last_name`, `unsubscribed`, `properties`) to CSV columns; custom properties may declare a `type` of string or number.
+        /// JSON-encoded object mapping contact fields (`email`, `first_name`, `last_name`, `unsubscribed`, `properties`) to CSV columns; custom properties may declare a `type` of string or number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub column_map: ::std::option::Option<::std::string::String>,
-        ///The CSV file, at most 50 MB.
+        /// The CSV file, at most 50 MB.
         pub file: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_conflict: ::std::option::Option<crate::types::ContactImportConflict>,
-        ///JSON-encoded array of segment ids to add the imported contacts to.
+        /// JSON-encoded array of segment ids to add the imported contacts to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segments: ::std::option::Option<::std::string::String>,
-        ///JSON-encoded array of topic subscriptions to set on the imported contacts.
+        /// JSON-encoded array of topic subscriptions to set on the imported contacts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topics: ::std::option::Option<::std::string::String>,
     }
@@ -1015,12 +1015,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `create_contact_property`.
+    /// Body of `create_contact_property`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateContactPropertyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fallback_value: ::std::option::Option<ContactPropertyValue>,
-        ///The property's key, at most 50 ASCII letters, digits or underscores.
+        /// The property's key, at most 50 ASCII letters, digits or underscores.
         pub key: CreateContactPropertyRequestKey,
         #[serde(rename = "type")]
         pub type_: crate::types::ContactPropertyType,
@@ -1030,7 +1030,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The property's key, at most 50 ASCII letters, digits or underscores.
+    /// The property's key, at most 50 ASCII letters, digits or underscores.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateContactPropertyRequestKey(::std::string::String);
@@ -1088,30 +1088,30 @@ pub mod types {
                 })
         }
     }
-    ///A contact to create.
+    /// A contact to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateContactRequest {
-        ///Audience to add the contact to. Deprecated: use segments.
+        /// Audience to add the contact to. Deprecated: use segments.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///The contact's email address.
+        /// The contact's email address.
         pub email: ::std::string::String,
-        ///First name.
+        /// First name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///Last name.
+        /// Last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Values of custom contact properties, by property key.
+        /// Values of custom contact properties, by property key.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Ids of segments to add the contact to.
+        /// Ids of segments to add the contact to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub segments: ::std::vec::Vec<::std::string::String>,
-        ///Topic subscriptions to set.
+        /// Topic subscriptions to set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub topics: ::std::vec::Vec<ContactTopicSubscription>,
-        ///True to mark the contact as unsubscribed from all broadcasts.
+        /// True to mark the contact as unsubscribed from all broadcasts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribed: ::std::option::Option<bool>,
     }
@@ -1120,23 +1120,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///A domain to claim from another team, with the settings it should get.
+    /// A domain to claim from another team, with the settings it should get.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateDomainClaimRequest {
-        ///Track link clicks.
+        /// Track link clicks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///Subdomain used for the Return-Path (bounce) address. Defaults to send.
+        /// Subdomain used for the Return-Path (bounce) address. Defaults to send.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_return_path: ::std::option::Option<::std::string::String>,
-        ///The domain name to claim.
+        /// The domain name to claim.
         pub name: ::std::string::String,
-        ///Track opens.
+        /// Track opens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<crate::types::DomainRegion>,
-        ///Subdomain used for open and click tracking links.
+        /// Subdomain used for open and click tracking links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tracking_subdomain: ::std::option::Option<::std::string::String>,
     }
@@ -1145,27 +1145,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///A domain to add.
+    /// A domain to add.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateDomainRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<DomainCapabilities>,
-        ///Track link clicks.
+        /// Track link clicks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///Subdomain used for the Return-Path (bounce) address. Defaults to send.
+        /// Subdomain used for the Return-Path (bounce) address. Defaults to send.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_return_path: ::std::option::Option<::std::string::String>,
-        ///The domain name, e.g. `mail.example.com`.
+        /// The domain name, e.g. `mail.example.com`.
         pub name: ::std::string::String,
-        ///Track opens.
+        /// Track opens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<crate::types::DomainRegion>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tls: ::std::option::Option<crate::types::DomainTls>,
-        ///Subdomain used for open and click tracking links.
+        /// Subdomain used for open and click tracking links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tracking_subdomain: ::std::option::Option<::std::string::String>,
     }
@@ -1174,33 +1174,33 @@ pub mod types {
             Default::default()
         }
     }
-    ///A newly added domain with the DNS records to publish.
+    /// A newly added domain with the DNS records to publish.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateDomainResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<DomainCapabilities>,
-        ///Whether clicks are tracked.
+        /// Whether clicks are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///When the domain was added. A timestamp.
+        /// When the domain was added. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The domain's id (a UUID).
+        /// The domain's id (a UUID).
         pub id: ::std::string::String,
-        ///The domain name.
+        /// The domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Whether opens are tracked.
+        /// Whether opens are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
-        ///DNS records to publish.
+        /// DNS records to publish.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub records: ::std::vec::Vec<DomainRecord>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<crate::types::DomainRegion>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::DomainStatus>,
-        ///Subdomain used for tracking links.
+        /// Subdomain used for tracking links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tracking_subdomain: ::std::option::Option<::std::string::String>,
     }
@@ -1209,12 +1209,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `create_event`.
+    /// Body of `create_event`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEventRequest {
-        ///The event's name, e.g. `user.signed_up`. May not start with `resend:`.
+        /// The event's name, e.g. `user.signed_up`. May not start with `resend:`.
         pub name: ::std::string::String,
-        ///A JSON schema that payloads of this event must follow; none when left out or null.
+        /// A JSON schema that payloads of this event must follow; none when left out or null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schema:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -1224,16 +1224,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `create_segment`.
+    /// Body of `create_segment`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateSegmentRequest {
-        ///Deprecated: audiences are replaced by segments. The audience the segment belongs to.
+        /// Deprecated: audiences are replaced by segments. The audience the segment belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///A rule that picks the segment's contacts; without it, contacts are added explicitly.
+        /// A rule that picks the segment's contacts; without it, contacts are added explicitly.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub filter: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///The segment's name.
+        /// The segment's name.
         pub name: ::std::string::String,
     }
     impl CreateSegmentRequest {
@@ -1241,29 +1241,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///A template to create.
+    /// A template to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateTemplateRequest {
-        ///A unique, readable identifier that can be used instead of the id.
+        /// A unique, readable identifier that can be used instead of the id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///Default sender address.
+        /// Default sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///HTML body; may reference variables.
+        /// HTML body; may reference variables.
         pub html: ::std::string::String,
-        ///A name to recognise the template by.
+        /// A name to recognise the template by.
         pub name: ::std::string::String,
-        ///Default reply-to addresses.
+        /// Default reply-to addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///Default subject line.
+        /// Default subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Plain-text body.
+        /// Plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Variables the template uses.
+        /// Variables the template uses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<TemplateVariableInput>,
     }
@@ -1272,14 +1272,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `create_topic`.
+    /// Body of `create_topic`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateTopicRequest {
         pub default_subscription: crate::types::TopicSubscription,
-        ///What the topic is about, at most 200 characters.
+        /// What the topic is about, at most 200 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<CreateTopicRequestDescription>,
-        ///The topic's name, at most 50 characters.
+        /// The topic's name, at most 50 characters.
         pub name: CreateTopicRequestName,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility: ::std::option::Option<crate::types::TopicVisibility>,
@@ -1289,7 +1289,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///What the topic is about, at most 200 characters.
+    /// What the topic is about, at most 200 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateTopicRequestDescription(::std::string::String);
@@ -1339,7 +1339,7 @@ pub mod types {
                 })
         }
     }
-    ///The topic's name, at most 50 characters.
+    /// The topic's name, at most 50 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateTopicRequestName(::std::string::String);
@@ -1389,12 +1389,12 @@ pub mod types {
                 })
         }
     }
-    ///Body of `create_webhook`.
+    /// Body of `create_webhook`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateWebhookRequest {
-        ///The HTTPS URL that receives the events.
+        /// The HTTPS URL that receives the events.
         pub endpoint: ::std::string::String,
-        ///The kinds of event to deliver (at least one).
+        /// The kinds of event to deliver (at least one).
         pub events: ::std::vec::Vec<crate::types::WebhookEventType>,
     }
     impl CreateWebhookRequest {
@@ -1402,13 +1402,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `delete_batch_suppressions`; give exactly one of `emails` or `ids`.
+    /// Body of `delete_batch_suppressions`; give exactly one of `emails` or `ids`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DeleteBatchSuppressionsRequest {
-        ///The suppressed addresses to release, 1 to 100. Not with `ids`.
+        /// The suppressed addresses to release, 1 to 100. Not with `ids`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub emails: ::std::vec::Vec<::std::string::String>,
-        ///The ids of the suppressions to remove, 1 to 100. Not with `emails`.
+        /// The ids of the suppressions to remove, 1 to 100. Not with `emails`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ids: ::std::vec::Vec<::std::string::String>,
     }
@@ -1417,15 +1417,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///Confirms that an object was deleted.
+    /// Confirms that an object was deleted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeletedObject {
-        ///True when the object is gone.
+        /// True when the object is gone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deleted: ::std::option::Option<bool>,
-        ///The id of the deleted object.
+        /// The id of the deleted object.
         pub id: ::std::string::String,
-        ///The kind of object that was deleted.
+        /// The kind of object that was deleted.
         pub object: ::std::string::String,
     }
     impl DeletedObject {
@@ -1433,35 +1433,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///A domain with its DNS records.
+    /// A domain with its DNS records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Domain {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<DomainCapabilities>,
-        ///Whether clicks are tracked.
+        /// Whether clicks are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///When the domain was added. A timestamp.
+        /// When the domain was added. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The domain's id (a UUID).
+        /// The domain's id (a UUID).
         pub id: ::std::string::String,
-        ///The domain name.
+        /// The domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `domain`.
+        /// Always `domain`.
         pub object: ::std::string::String,
-        ///Whether opens are tracked.
+        /// Whether opens are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
-        ///DNS records and their verification state.
+        /// DNS records and their verification state.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub records: ::std::vec::Vec<DomainRecord>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<crate::types::DomainRegion>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::DomainStatus>,
-        ///Subdomain used for tracking links.
+        /// Subdomain used for tracking links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tracking_subdomain: ::std::option::Option<::std::string::String>,
     }
@@ -1470,7 +1470,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Which directions of mail a domain handles.
+    /// Which directions of mail a domain handles.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DomainCapabilities {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1483,29 +1483,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///A claim on a domain that another team registered.
+    /// A claim on a domain that another team registered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DomainClaim {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub blocked_reason: ::std::option::Option<crate::types::DomainClaimBlockedReason>,
-        ///When the claim was opened. A timestamp.
+        /// When the claim was opened. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Id of the domain in your team once the claim has produced one.
+        /// Id of the domain in your team once the claim has produced one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain_id: ::std::option::Option<::std::string::String>,
-        ///When the claim expires if not verified. A timestamp.
+        /// When the claim expires if not verified. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::std::string::String>,
-        ///Why the claim failed, if it did.
+        /// Why the claim failed, if it did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_reason: ::std::option::Option<::std::string::String>,
-        ///The claim's id (a UUID).
+        /// The claim's id (a UUID).
         pub id: ::std::string::String,
-        ///The claimed domain name.
+        /// The claimed domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub record: ::std::option::Option<DomainClaimRecord>,
@@ -1519,13 +1519,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///The DNS record that proves control of a claimed domain.
+    /// The DNS record that proves control of a claimed domain.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DomainClaimRecord {
-        ///Host name of the record.
+        /// Host name of the record.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Time to live, e.g. `Auto`.
+        /// Time to live, e.g. `Auto`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ttl: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1533,7 +1533,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub type_: ::std::option::Option<crate::types::DomainClaimRecordType>,
-        ///Record value.
+        /// Record value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1542,20 +1542,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///A DNS record to publish for a domain, with its verification state.
+    /// A DNS record to publish for a domain, with its verification state.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DomainRecord {
-        ///Host name of the record.
+        /// Host name of the record.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Priority; MX records only.
+        /// Priority; MX records only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub record: ::std::option::Option<crate::types::DomainRecordKind>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::DomainRecordStatus>,
-        ///Time to live, e.g. `Auto`.
+        /// Time to live, e.g. `Auto`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ttl: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1563,7 +1563,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub type_: ::std::option::Option<crate::types::DomainRecordType>,
-        ///Record value.
+        /// Record value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1572,44 +1572,44 @@ pub mod types {
             Default::default()
         }
     }
-    ///A sent email.
+    /// A sent email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Email {
-        ///Blind-copy recipient addresses.
+        /// Blind-copy recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub bcc: ::std::vec::Vec<::std::string::String>,
-        ///Copy recipient addresses.
+        /// Copy recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub cc: ::std::vec::Vec<::std::string::String>,
-        ///When the email was created. A timestamp.
+        /// When the email was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Sender address.
+        /// Sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///HTML body.
+        /// HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///The email's id (a UUID).
+        /// The email's id (a UUID).
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_event: ::std::option::Option<crate::types::EmailEvent>,
-        ///The Message-ID header of the sent message.
+        /// The Message-ID header of the sent message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_id: ::std::option::Option<::std::string::String>,
-        ///Always `email`.
+        /// Always `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Reply-to addresses.
+        /// Reply-to addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///Subject line.
+        /// Subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Plain-text body.
+        /// Plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Recipient addresses.
+        /// Recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub to: ::std::vec::Vec<::std::string::String>,
     }
@@ -1618,32 +1618,32 @@ pub mod types {
             Default::default()
         }
     }
-    ///An attachment of a sent or received email, with a temporary download link.
+    /// An attachment of a sent or received email, with a temporary download link.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailAttachment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_disposition: ::std::option::Option<crate::types::AttachmentContentDisposition>,
-        ///Content id used by inline images.
+        /// Content id used by inline images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_id: ::std::option::Option<::std::string::String>,
-        ///MIME type.
+        /// MIME type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<::std::string::String>,
-        ///Signed URL to download the file; stops working at `expires_at`.
+        /// Signed URL to download the file; stops working at `expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_url: ::std::option::Option<::std::string::String>,
-        ///When `download_url` expires. A timestamp.
+        /// When `download_url` expires. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::std::string::String>,
-        ///File name, if the attachment has one.
+        /// File name, if the attachment has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
-        ///The attachment's id (a UUID).
+        /// The attachment's id (a UUID).
         pub id: ::std::string::String,
-        ///Always `attachment`.
+        /// Always `attachment`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Size in bytes.
+        /// Size in bytes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
@@ -1652,25 +1652,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///One row of email metrics. The dimension fields present depend on `dimensions`; every other key is a requested metric name with its numeric value.
+    /// One row of email metrics. The dimension fields present depend on `dimensions`; every other key is a requested metric name with its numeric value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailMetricsDataRow {
-        ///Broadcast id, a UUID (with the `broadcast` dimension).
+        /// Broadcast id, a UUID (with the `broadcast` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast_id: ::std::option::Option<::std::string::String>,
-        ///Broadcast name (with the `broadcast` dimension).
+        /// Broadcast name (with the `broadcast` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast_name: ::std::option::Option<::std::string::String>,
-        ///Sending domain id, a UUID (with the `domain` dimension).
+        /// Sending domain id, a UUID (with the `domain` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain_id: ::std::option::Option<::std::string::String>,
-        ///Sending domain name (with the `domain` dimension).
+        /// Sending domain name (with the `domain` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain_name: ::std::option::Option<::std::string::String>,
-        ///Email id, a UUID (with the `email` dimension).
+        /// Email id, a UUID (with the `email` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_id: ::std::option::Option<::std::string::String>,
-        ///Start of the period (with the `period` dimension).
+        /// Start of the period (with the `period` dimension).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub period: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1681,29 +1681,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///Email metrics for a date range.
+    /// Email metrics for a date range.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailMetricsResponse {
-        ///One row per combination of the requested dimensions; empty or absent without dimensions.
+        /// One row per combination of the requested dimensions; empty or absent without dimensions.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<EmailMetricsDataRow>,
-        ///The dimensions the rows are grouped by.
+        /// The dimensions the rows are grouped by.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub dimensions: ::std::vec::Vec<crate::types::EmailMetricsDimension>,
-        ///Last day of the range actually used.
+        /// Last day of the range actually used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub granularity: ::std::option::Option<crate::types::EmailMetricsGranularity>,
-        ///The metrics that were computed.
+        /// The metrics that were computed.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub metrics: ::std::vec::Vec<::std::string::String>,
-        ///Always `metrics`.
+        /// Always `metrics`.
         pub object: ::std::string::String,
-        ///First day of the range actually used.
+        /// First day of the range actually used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_date: ::std::option::Option<::std::string::String>,
-        ///Each metric over the whole range, by metric name.
+        /// Each metric over the whole range, by metric name.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -1715,12 +1715,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///A published template to render, with values for its variables.
+    /// A published template to render, with values for its variables.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailTemplateInput {
-        ///The id of a published template.
+        /// The id of a published template.
         pub id: ::std::string::String,
-        ///Values for the template's variables, by variable key.
+        /// Values for the template's variables, by variable key.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -1733,7 +1733,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The value of one template variable, a string or a number.
+    /// The value of one template variable, a string or a number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum EmailTemplateVariableValue {
@@ -1753,11 +1753,11 @@ pub mod types {
             Self::Number(value)
         }
     }
-    ///The body of every Resend error.
+    /// The body of every Resend error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
         pub message: ::std::string::String,
-        ///Resend's error code, e.g. `validation_error`, `missing_api_key`, `not_found`, `rate_limit_exceeded`. Kept as a string: Resend adds codes over time.
+        /// Resend's error code, e.g. `validation_error`, `missing_api_key`, `not_found`, `rate_limit_exceeded`. Kept as a string: Resend adds codes over time.
         pub name: ::std::string::String,
         #[serde(rename = "statusCode")]
         pub status_code: i64,
@@ -1767,24 +1767,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///One custom event definition.
+    /// One custom event definition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EventDefinition {
-        ///When the event was defined. A timestamp.
+        /// When the event was defined. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The event definition's id. A UUID.
+        /// The event definition's id. A UUID.
         pub id: ::std::string::String,
-        ///The event's name.
+        /// The event's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The JSON schema for payloads, if any.
+        /// The JSON schema for payloads, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schema:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///When the definition last changed, if it has. A timestamp.
+        /// When the definition last changed, if it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -1793,14 +1793,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of custom event definitions.
+    /// One page of custom event definitions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EventList {
-        ///The event definitions on this page.
+        /// The event definitions on this page.
         pub data: ::std::vec::Vec<EventSummary>,
-        ///Whether more event definitions follow this page.
+        /// Whether more event definitions follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl EventList {
@@ -1808,13 +1808,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Confirms that an event was accepted.
+    /// Confirms that an event was accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EventSendResponse {
-        ///The name of the accepted event.
+        /// The name of the accepted event.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
     }
     impl EventSendResponse {
@@ -1822,22 +1822,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///A custom event definition as shown in lists.
+    /// A custom event definition as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EventSummary {
-        ///When the event was defined. A timestamp.
+        /// When the event was defined. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The event definition's id. A UUID.
+        /// The event definition's id. A UUID.
         pub id: ::std::string::String,
-        ///The event's name.
+        /// The event's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The JSON schema for payloads, if any.
+        /// The JSON schema for payloads, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schema:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///When the definition last changed, if it has. A timestamp.
+        /// When the definition last changed, if it has. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -1846,14 +1846,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of API keys.
+    /// A page of API keys.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListApiKeysResponse {
-        ///The keys on this page.
+        /// The keys on this page.
         pub data: ::std::vec::Vec<ApiKey>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListApiKeysResponse {
@@ -1861,12 +1861,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///All audiences (not paginated). Deprecated: use segments.
+    /// All audiences (not paginated). Deprecated: use segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListAudiencesResponse {
-        ///The audiences.
+        /// The audiences.
         pub data: ::std::vec::Vec<Audience>,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListAudiencesResponse {
@@ -1874,14 +1874,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of contact imports.
+    /// A page of contact imports.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListContactImportsResponse {
-        ///The imports on this page.
+        /// The imports on this page.
         pub data: ::std::vec::Vec<ContactImport>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListContactImportsResponse {
@@ -1889,14 +1889,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of a contact's segments.
+    /// A page of a contact's segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListContactSegmentsResponse {
-        ///The segments on this page.
+        /// The segments on this page.
         pub data: ::std::vec::Vec<ContactSegment>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListContactSegmentsResponse {
@@ -1904,14 +1904,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of a contact's topic subscriptions.
+    /// A page of a contact's topic subscriptions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListContactTopicsResponse {
-        ///The topics on this page.
+        /// The topics on this page.
         pub data: ::std::vec::Vec<ContactTopic>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListContactTopicsResponse {
@@ -1919,14 +1919,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of contacts.
+    /// A page of contacts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListContactsResponse {
-        ///The contacts on this page.
+        /// The contacts on this page.
         pub data: ::std::vec::Vec<ContactListItem>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListContactsResponse {
@@ -1934,23 +1934,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///A domain as listed (without DNS records).
+    /// A domain as listed (without DNS records).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListDomainsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<DomainCapabilities>,
-        ///Whether clicks are tracked.
+        /// Whether clicks are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///When the domain was added. A timestamp.
+        /// When the domain was added. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The domain's id (a UUID).
+        /// The domain's id (a UUID).
         pub id: ::std::string::String,
-        ///The domain name.
+        /// The domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Whether opens are tracked.
+        /// Whether opens are tracked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1963,14 +1963,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of domains.
+    /// A page of domains.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListDomainsResponse {
-        ///The domains on this page.
+        /// The domains on this page.
         pub data: ::std::vec::Vec<ListDomainsItem>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListDomainsResponse {
@@ -1978,14 +1978,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of attachments.
+    /// A page of attachments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListEmailAttachmentsResponse {
-        ///The attachments on this page.
+        /// The attachments on this page.
         pub data: ::std::vec::Vec<EmailAttachment>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListEmailAttachmentsResponse {
@@ -1993,14 +1993,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of sent emails.
+    /// A page of sent emails.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListEmailsResponse {
-        ///The emails on this page.
+        /// The emails on this page.
         pub data: ::std::vec::Vec<Email>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListEmailsResponse {
@@ -2008,14 +2008,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of OAuth grants.
+    /// A page of OAuth grants.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListOAuthGrantsResponse {
-        ///The grants on this page.
+        /// The grants on this page.
         pub data: ::std::vec::Vec<OAuthGrant>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListOAuthGrantsResponse {
@@ -2023,14 +2023,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of received emails.
+    /// A page of received emails.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListReceivedEmailsResponse {
-        ///The received emails on this page.
+        /// The received emails on this page.
         pub data: ::std::vec::Vec<ReceivedEmailListItem>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListReceivedEmailsResponse {
@@ -2038,14 +2038,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of templates.
+    /// A page of templates.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListTemplatesResponse {
-        ///The templates on this page.
+        /// The templates on this page.
         pub data: ::std::vec::Vec<TemplateListItem>,
-        ///True when more pages follow.
+        /// True when more pages follow.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl ListTemplatesResponse {
@@ -2053,33 +2053,33 @@ pub mod types {
             Default::default()
         }
     }
-    ///One logged API request with its request and response bodies.
+    /// One logged API request with its request and response bodies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Log {
-        ///When the request was made. A timestamp.
+        /// When the request was made. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The path that was called, e.g. `/emails`.
+        /// The path that was called, e.g. `/emails`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<::std::string::String>,
-        ///The log entry's id. A UUID.
+        /// The log entry's id. A UUID.
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<crate::types::LogHttpMethod>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The JSON body that was sent, if any.
+        /// The JSON body that was sent, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_body:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///The JSON body Resend answered with, if any.
+        /// The JSON body Resend answered with, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_body:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///The HTTP status Resend answered with.
+        /// The HTTP status Resend answered with.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_status: ::std::option::Option<i32>,
-        ///The caller's User-Agent header.
+        /// The caller's User-Agent header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_agent: ::std::option::Option<::std::string::String>,
     }
@@ -2088,14 +2088,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of API request logs.
+    /// One page of API request logs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LogList {
-        ///The logs on this page, newest first.
+        /// The logs on this page, newest first.
         pub data: ::std::vec::Vec<LogSummary>,
-        ///Whether more logs follow this page.
+        /// Whether more logs follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl LogList {
@@ -2103,23 +2103,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///One logged API request, without its bodies.
+    /// One logged API request, without its bodies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LogSummary {
-        ///When the request was made. A timestamp.
+        /// When the request was made. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The path that was called, e.g. `/emails`.
+        /// The path that was called, e.g. `/emails`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<::std::string::String>,
-        ///The log entry's id. A UUID.
+        /// The log entry's id. A UUID.
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<crate::types::LogHttpMethod>,
-        ///The HTTP status Resend answered with.
+        /// The HTTP status Resend answered with.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_status: ::std::option::Option<i32>,
-        ///The caller's User-Agent header.
+        /// The caller's User-Agent header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_agent: ::std::option::Option<::std::string::String>,
     }
@@ -2128,26 +2128,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///Access that the team granted to a third-party app.
+    /// Access that the team granted to a third-party app.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OAuthGrant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<OAuthGrantClient>,
-        ///The app's OAuth client id.
+        /// The app's OAuth client id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
-        ///When access was granted. A timestamp.
+        /// When access was granted. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The grant's id (a UUID).
+        /// The grant's id (a UUID).
         pub id: ::std::string::String,
-        ///When the grant was revoked; null while active. A timestamp.
+        /// When the grant was revoked; null while active. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked_at: ::std::option::Option<::std::string::String>,
-        ///Why the grant was revoked, if it was.
+        /// Why the grant was revoked, if it was.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked_reason: ::std::option::Option<::std::string::String>,
-        ///The scopes granted.
+        /// The scopes granted.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
@@ -2156,13 +2156,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///The third-party app that holds an OAuth grant.
+    /// The third-party app that holds an OAuth grant.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OAuthGrantClient {
-        ///URL of the app's logo, if any.
+        /// URL of the app's logo, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo_uri: ::std::option::Option<::std::string::String>,
-        ///The app's name.
+        /// The app's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -2171,12 +2171,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Names the object that an operation created or changed.
+    /// Names the object that an operation created or changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ObjectRef {
-        ///The object's id (usually a UUID).
+        /// The object's id (usually a UUID).
         pub id: ::std::string::String,
-        ///The kind of object, for example `email`, `domain` or `contact`.
+        /// The kind of object, for example `email`, `domain` or `contact`.
         pub object: ::std::string::String,
     }
     impl ObjectRef {
@@ -2184,48 +2184,48 @@ pub mod types {
             Default::default()
         }
     }
-    ///A received email with its body and headers.
+    /// A received email with its body and headers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReceivedEmail {
-        ///The email's attachments.
+        /// The email's attachments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<ReceivedEmailAttachmentSummary>,
-        ///Blind-copy addresses, if any.
+        /// Blind-copy addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bcc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Copy addresses, if any.
+        /// Copy addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///When the email was received. A timestamp.
+        /// When the email was received. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Sender address.
+        /// Sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///The message headers.
+        /// The message headers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub headers:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///HTML body, if any.
+        /// HTML body, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///The received email's id (a UUID).
+        /// The received email's id (a UUID).
         pub id: ::std::string::String,
-        ///The Message-ID header.
+        /// The Message-ID header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_id: ::std::option::Option<::std::string::String>,
-        ///Always `email`.
+        /// Always `email`.
         pub object: ::std::string::String,
-        ///Reply-to addresses, if any.
+        /// Reply-to addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Subject line.
+        /// Subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Plain-text body, if any.
+        /// Plain-text body, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Recipient addresses.
+        /// Recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub to: ::std::vec::Vec<::std::string::String>,
     }
@@ -2234,23 +2234,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///An attachment listed on a received email (no download link; fetch it separately).
+    /// An attachment listed on a received email (no download link; fetch it separately).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReceivedEmailAttachmentSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_disposition: ::std::option::Option<crate::types::AttachmentContentDisposition>,
-        ///Content id used by inline images.
+        /// Content id used by inline images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_id: ::std::option::Option<::std::string::String>,
-        ///MIME type.
+        /// MIME type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<::std::string::String>,
-        ///File name, if the attachment has one.
+        /// File name, if the attachment has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
-        ///The attachment's id (a UUID).
+        /// The attachment's id (a UUID).
         pub id: ::std::string::String,
-        ///Size in bytes.
+        /// Size in bytes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
@@ -2259,36 +2259,36 @@ pub mod types {
             Default::default()
         }
     }
-    ///A received email as listed (without body or headers).
+    /// A received email as listed (without body or headers).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReceivedEmailListItem {
-        ///The email's attachments.
+        /// The email's attachments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<ReceivedEmailAttachmentSummary>,
-        ///Blind-copy addresses, if any.
+        /// Blind-copy addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bcc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Copy addresses, if any.
+        /// Copy addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///When the email was received. A timestamp.
+        /// When the email was received. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Sender address.
+        /// Sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///The received email's id (a UUID).
+        /// The received email's id (a UUID).
         pub id: ::std::string::String,
-        ///The Message-ID header.
+        /// The Message-ID header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_id: ::std::option::Option<::std::string::String>,
-        ///Reply-to addresses, if any.
+        /// Reply-to addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Subject line, if any.
+        /// Subject line, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Recipient addresses.
+        /// Recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub to: ::std::vec::Vec<::std::string::String>,
     }
@@ -2297,17 +2297,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///A grant that was revoked.
+    /// A grant that was revoked.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RevokeOAuthGrantResponse {
-        ///The grant's id.
+        /// The grant's id.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///When the grant was revoked. A timestamp.
+        /// When the grant was revoked. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked_at: ::std::option::Option<::std::string::String>,
-        ///Why the grant was revoked.
+        /// Why the grant was revoked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked_reason: ::std::option::Option<::std::string::String>,
     }
@@ -2316,25 +2316,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///One segment.
+    /// One segment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Segment {
-        ///Deprecated: the audience the segment belongs to.
+        /// Deprecated: the audience the segment belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///When the segment was created. A timestamp.
+        /// When the segment was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The rule that picks the segment's contacts, if it has one.
+        /// The rule that picks the segment's contacts, if it has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///The segment's id. A UUID.
+        /// The segment's id. A UUID.
         pub id: ::std::string::String,
-        ///The segment's name.
+        /// The segment's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
     }
     impl Segment {
@@ -2342,14 +2342,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of segments.
+    /// One page of segments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SegmentList {
-        ///The segments on this page.
+        /// The segments on this page.
         pub data: ::std::vec::Vec<SegmentListItem>,
-        ///Whether more segments follow this page.
+        /// Whether more segments follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl SegmentList {
@@ -2357,18 +2357,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///A segment as shown in lists.
+    /// A segment as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SegmentListItem {
-        ///Deprecated: the audience the segment belongs to.
+        /// Deprecated: the audience the segment belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///When the segment was created. A timestamp.
+        /// When the segment was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The segment's id. A UUID.
+        /// The segment's id. A UUID.
         pub id: ::std::string::String,
-        ///The segment's name.
+        /// The segment's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -2377,7 +2377,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SendBatchEmailsIdempotencyKey`
+    /// `SendBatchEmailsIdempotencyKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SendBatchEmailsIdempotencyKey(::std::string::String);
@@ -2430,7 +2430,7 @@ pub mod types {
                 })
         }
     }
-    ///1 to 100 emails to send in one request.
+    /// 1 to 100 emails to send in one request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct SendBatchEmailsRequest(pub ::std::vec::Vec<SendEmailRequest>);
@@ -2450,12 +2450,12 @@ pub mod types {
             Self(value)
         }
     }
-    ///The result of a batch send.
+    /// The result of a batch send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SendBatchEmailsResponse {
-        ///The ids of the emails that were accepted.
+        /// The ids of the emails that were accepted.
         pub data: ::std::vec::Vec<SendEmailResponse>,
-        ///Items that were rejected (permissive mode only).
+        /// Items that were rejected (permissive mode only).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BatchEmailError>,
     }
@@ -2464,10 +2464,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `send_broadcast`; an empty object sends at once.
+    /// Body of `send_broadcast`; an empty object sends at once.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SendBroadcastRequest {
-        ///When to send: a timestamp in ISO 8601 or a natural-language phrase such as `in 1 hour`. Sent immediately when left out.
+        /// When to send: a timestamp in ISO 8601 or a natural-language phrase such as `in 1 hour`. Sent immediately when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheduled_at: ::std::option::Option<::std::string::String>,
     }
@@ -2476,7 +2476,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SendEmailIdempotencyKey`
+    /// `SendEmailIdempotencyKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SendEmailIdempotencyKey(::std::string::String);
@@ -2529,48 +2529,48 @@ pub mod types {
                 })
         }
     }
-    ///One email to send. Give `html` and/or `text`, or a published `template`.
+    /// One email to send. Give `html` and/or `text`, or a published `template`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SendEmailRequest {
-        ///Files to attach; at most 40 MB in total after base64 encoding. Not supported in batch sends.
+        /// Files to attach; at most 40 MB in total after base64 encoding. Not supported in batch sends.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<Attachment>,
-        ///Blind-copy recipient addresses.
+        /// Blind-copy recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub bcc: ::std::vec::Vec<::std::string::String>,
-        ///Copy recipient addresses.
+        /// Copy recipient addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub cc: ::std::vec::Vec<::std::string::String>,
-        ///Sender address on a verified domain; `Name <address>` is accepted.
+        /// Sender address on a verified domain; `Name <address>` is accepted.
         pub from: ::std::string::String,
-        ///Extra email headers, header name to value.
+        /// Extra email headers, header name to value.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
         pub headers: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        ///HTML body.
+        /// HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///Addresses that replies should go to.
+        /// Addresses that replies should go to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///When to send, as an ISO 8601 timestamp or in natural language such as `in 1 hour`; at most 30 days ahead. Not supported in batch sends.
+        /// When to send, as an ISO 8601 timestamp or in natural language such as `in 1 hour`; at most 30 days ahead. Not supported in batch sends.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheduled_at: ::std::option::Option<::std::string::String>,
-        ///Subject line.
+        /// Subject line.
         pub subject: ::std::string::String,
-        ///Name/value labels, echoed back in webhook events.
+        /// Name/value labels, echoed back in webhook events.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<Tag>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template: ::std::option::Option<EmailTemplateInput>,
-        ///Plain-text body.
+        /// Plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Recipient addresses, 1 to 50.
+        /// Recipient addresses, 1 to 50.
         pub to: ::std::vec::Vec<::std::string::String>,
-        ///Topic the email belongs to; contacts who opted out of it do not receive it.
+        /// Topic the email belongs to; contacts who opted out of it do not receive it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic_id: ::std::option::Option<::std::string::String>,
     }
@@ -2579,10 +2579,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The id of an email that was accepted for sending.
+    /// The id of an email that was accepted for sending.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SendEmailResponse {
-        ///The email's id (a UUID).
+        /// The email's id (a UUID).
         pub id: ::std::string::String,
     }
     impl SendEmailResponse {
@@ -2590,18 +2590,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `send_event`; give exactly one of `contact_id` or `email`.
+    /// Body of `send_event`; give exactly one of `contact_id` or `email`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SendEventRequest {
-        ///The contact it happened to. A UUID. Not with `email`.
+        /// The contact it happened to. A UUID. Not with `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///The email address of the contact it happened to. Not with `contact_id`.
+        /// The email address of the contact it happened to. Not with `contact_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///The name of the event that happened.
+        /// The name of the event that happened.
         pub event: ::std::string::String,
-        ///Data about the event, available to the automations it starts.
+        /// Data about the event, available to the automations it starts.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -2610,10 +2610,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Options for a public link to an email.
+    /// Options for a public link to an email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ShareEmailRequest {
-        ///How long the link stays valid, as a duration such as `10m`, `2 hours` or `1 day`. At most 48 hours; defaults to 48 hours.
+        /// How long the link stays valid, as a duration such as `10m`, `2 hours` or `1 day`. At most 48 hours; defaults to 48 hours.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_in: ::std::option::Option<::std::string::String>,
     }
@@ -2622,14 +2622,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A temporary public link to an email.
+    /// A temporary public link to an email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ShareEmailResponse {
-        ///The id of the shared email.
+        /// The id of the shared email.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The public link.
+        /// The public link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
@@ -2638,22 +2638,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///One suppressed address.
+    /// One suppressed address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Suppression {
-        ///When the address was suppressed. A timestamp.
+        /// When the address was suppressed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The suppressed email address.
+        /// The suppressed email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///The suppression's id. A UUID.
+        /// The suppression's id. A UUID.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub origin: ::std::option::Option<crate::types::SuppressionOrigin>,
-        ///The id of what caused the suppression (for example the bounced email), if known.
+        /// The id of what caused the suppression (for example the bounced email), if known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_id: ::std::option::Option<::std::string::String>,
     }
@@ -2662,10 +2662,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The suppressions created by a batch add.
+    /// The suppressions created by a batch add.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SuppressionBatchAddResponse {
-        ///One entry per suppressed address.
+        /// One entry per suppressed address.
         pub data: ::std::vec::Vec<ObjectRef>,
     }
     impl SuppressionBatchAddResponse {
@@ -2673,10 +2673,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The suppressions removed by a batch remove.
+    /// The suppressions removed by a batch remove.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SuppressionBatchDeleteResponse {
-        ///One entry per removed suppression.
+        /// One entry per removed suppression.
         pub data: ::std::vec::Vec<DeletedObject>,
     }
     impl SuppressionBatchDeleteResponse {
@@ -2684,14 +2684,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of suppressions.
+    /// One page of suppressions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SuppressionList {
-        ///The suppressions on this page.
+        /// The suppressions on this page.
         pub data: ::std::vec::Vec<SuppressionListItem>,
-        ///Whether more suppressions follow this page.
+        /// Whether more suppressions follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl SuppressionList {
@@ -2699,20 +2699,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///A suppressed address as shown in lists.
+    /// A suppressed address as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SuppressionListItem {
-        ///When the address was suppressed. A timestamp.
+        /// When the address was suppressed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The suppressed email address.
+        /// The suppressed email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///The suppression's id. A UUID.
+        /// The suppression's id. A UUID.
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub origin: ::std::option::Option<crate::types::SuppressionOrigin>,
-        ///The id of what caused the suppression (for example the bounced email), if known.
+        /// The id of what caused the suppression (for example the bounced email), if known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_id: ::std::option::Option<::std::string::String>,
     }
@@ -2721,13 +2721,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///A name/value label attached to an email.
+    /// A name/value label attached to an email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Tag {
-        ///Tag name; ASCII letters, digits, underscores and dashes only, at most 256 characters.
+        /// Tag name; ASCII letters, digits, underscores and dashes only, at most 256 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<TagName>,
-        ///Tag value; ASCII letters, digits, underscores and dashes only, at most 256 characters.
+        /// Tag value; ASCII letters, digits, underscores and dashes only, at most 256 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<TagValue>,
     }
@@ -2736,7 +2736,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Tag name; ASCII letters, digits, underscores and dashes only, at most 256 characters.
+    /// Tag name; ASCII letters, digits, underscores and dashes only, at most 256 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagName(::std::string::String);
@@ -2791,7 +2791,7 @@ pub mod types {
                 })
         }
     }
-    ///Tag value; ASCII letters, digits, underscores and dashes only, at most 256 characters.
+    /// Tag value; ASCII letters, digits, underscores and dashes only, at most 256 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagValue(::std::string::String);
@@ -2846,52 +2846,52 @@ pub mod types {
                 })
         }
     }
-    ///A template with its content and variables.
+    /// A template with its content and variables.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Template {
-        ///The template's alias.
+        /// The template's alias.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///When it was created. A timestamp.
+        /// When it was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Id of the template's current version.
+        /// Id of the template's current version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_version_id: ::std::option::Option<::std::string::String>,
-        ///Default sender address.
+        /// Default sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///True when there are edits that are not published yet.
+        /// True when there are edits that are not published yet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_unpublished_versions: ::std::option::Option<bool>,
-        ///HTML body.
+        /// HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///The template's id (a UUID).
+        /// The template's id (a UUID).
         pub id: ::std::string::String,
-        ///The template's name.
+        /// The template's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `template`.
+        /// Always `template`.
         pub object: ::std::string::String,
-        ///When it was last published; null if never. A timestamp.
+        /// When it was last published; null if never. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub published_at: ::std::option::Option<::std::string::String>,
-        ///Default reply-to addresses, if any.
+        /// Default reply-to addresses, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::TemplateStatus>,
-        ///Default subject line.
+        /// Default subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Plain-text body.
+        /// Plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///When it was last changed. A timestamp.
+        /// When it was last changed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Declared variables.
+        /// Declared variables.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<TemplateVariable>,
     }
@@ -2900,26 +2900,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///A template as listed.
+    /// A template as listed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateListItem {
-        ///The template's alias.
+        /// The template's alias.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///When it was created. A timestamp.
+        /// When it was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The template's id (a UUID).
+        /// The template's id (a UUID).
         pub id: ::std::string::String,
-        ///The template's name.
+        /// The template's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///When it was last published; null if never. A timestamp.
+        /// When it was last published; null if never. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub published_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::TemplateStatus>,
-        ///When it was last changed. A timestamp.
+        /// When it was last changed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -2928,17 +2928,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///A variable declared on a template.
+    /// A variable declared on a template.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateVariable {
-        ///When the variable was added. A timestamp.
+        /// When the variable was added. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fallback_value: ::std::option::Option<TemplateVariableFallback>,
-        ///The variable's id (a UUID).
+        /// The variable's id (a UUID).
         pub id: ::std::string::String,
-        ///The variable's name.
+        /// The variable's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2946,7 +2946,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub type_: ::std::option::Option<crate::types::TemplateVariableType>,
-        ///When the variable was last changed. A timestamp.
+        /// When the variable was last changed. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -2955,7 +2955,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The value a template variable takes when an email does not give one; a string, number, boolean, object or list matching the variable's type.
+    /// The value a template variable takes when an email does not give one; a string, number, boolean, object or list matching the variable's type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum TemplateVariableFallback {
@@ -2987,12 +2987,12 @@ pub mod types {
             Self::Array(value)
         }
     }
-    ///A variable to declare on a template.
+    /// A variable to declare on a template.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateVariableInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fallback_value: ::std::option::Option<TemplateVariableFallback>,
-        ///The variable's name, as used in the template (e.g. `FIRST_NAME`).
+        /// The variable's name, as used in the template (e.g. `FIRST_NAME`).
         pub key: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: crate::types::TemplateVariableType,
@@ -3002,23 +3002,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///One topic.
+    /// One topic.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Topic {
-        ///When the topic was created. A timestamp.
+        /// When the topic was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_subscription: ::std::option::Option<crate::types::TopicSubscription>,
-        ///What the topic is about.
+        /// What the topic is about.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The topic's id. A UUID.
+        /// The topic's id. A UUID.
         pub id: ::std::string::String,
-        ///The topic's name.
+        /// The topic's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility: ::std::option::Option<crate::types::TopicVisibility>,
@@ -3028,14 +3028,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of topics.
+    /// One page of topics.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TopicList {
-        ///The topics on this page.
+        /// The topics on this page.
         pub data: ::std::vec::Vec<TopicListItem>,
-        ///Whether more topics follow this page.
+        /// Whether more topics follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl TopicList {
@@ -3043,20 +3043,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///A topic as shown in lists.
+    /// A topic as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TopicListItem {
-        ///When the topic was created. A timestamp.
+        /// When the topic was created. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_subscription: ::std::option::Option<crate::types::TopicSubscription>,
-        ///What the topic is about.
+        /// What the topic is about.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The topic's id. A UUID.
+        /// The topic's id. A UUID.
         pub id: ::std::string::String,
-        ///The topic's name.
+        /// The topic's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3067,10 +3067,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new name of an API key.
+    /// The new name of an API key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateApiKeyRequest {
-        ///The new name.
+        /// The new name.
         pub name: ::std::string::String,
     }
     impl UpdateApiKeyRequest {
@@ -3078,18 +3078,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `update_automation`; fields left out keep their value, but `steps` and `connections` must be sent together.
+    /// Body of `update_automation`; fields left out keep their value, but `steps` and `connections` must be sent together.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAutomationRequest {
-        ///The full new list of edges. Send with `steps`.
+        /// The full new list of edges. Send with `steps`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub connections: ::std::vec::Vec<AutomationConnection>,
-        ///The automation's new name.
+        /// The automation's new name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateAutomationRequestName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
-        ///The full new list of steps, 1 to 150, including a `trigger` step. Send with `connections`.
+        /// The full new list of steps, 1 to 150, including a `trigger` step. Send with `connections`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub steps: ::std::vec::Vec<AutomationStep>,
     }
@@ -3098,7 +3098,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The automation's new name.
+    /// The automation's new name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateAutomationRequestName(::std::string::String);
@@ -3148,37 +3148,37 @@ pub mod types {
                 })
         }
     }
-    ///Body of `update_broadcast`; fields left out keep their value.
+    /// Body of `update_broadcast`; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateBroadcastRequest {
-        ///Deprecated: use `segment_id`. The audience to send to.
+        /// Deprecated: use `segment_id`. The audience to send to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience_id: ::std::option::Option<::std::string::String>,
-        ///Sender address, either `addr@domain` or `Name <addr@domain>`.
+        /// Sender address, either `addr@domain` or `Name <addr@domain>`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///The HTML body.
+        /// The HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///An internal name for the broadcast.
+        /// An internal name for the broadcast.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The preview line that mail clients show next to the subject.
+        /// The preview line that mail clients show next to the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preview_text: ::std::option::Option<::std::string::String>,
-        ///Addresses that replies should go to.
+        /// Addresses that replies should go to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///The segment whose contacts receive the broadcast. A UUID.
+        /// The segment whose contacts receive the broadcast. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
-        ///The email subject line.
+        /// The email subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///The plain-text body.
+        /// The plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Topic that gates who receives the broadcast. A UUID.
+        /// Topic that gates who receives the broadcast. A UUID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic_id: ::std::option::Option<::std::string::String>,
     }
@@ -3187,7 +3187,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `update_contact_property`.
+    /// Body of `update_contact_property`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateContactPropertyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3198,22 +3198,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///Contact fields to change; omitted fields stay as they are.
+    /// Contact fields to change; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateContactRequest {
-        ///New email address.
+        /// New email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///New first name.
+        /// New first name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///New last name.
+        /// New last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Custom property values to set, by property key.
+        /// Custom property values to set, by property key.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///True to unsubscribe the contact from all broadcasts, false to resubscribe.
+        /// True to unsubscribe the contact from all broadcasts, false to resubscribe.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribed: ::std::option::Option<bool>,
     }
@@ -3222,10 +3222,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Topic subscriptions to set for a contact.
+    /// Topic subscriptions to set for a contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateContactTopicsRequest {
-        ///One entry per topic to change.
+        /// One entry per topic to change.
         pub topics: ::std::vec::Vec<ContactTopicSubscription>,
     }
     impl UpdateContactTopicsRequest {
@@ -3233,15 +3233,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///A contact's topic subscriptions after an update.
+    /// A contact's topic subscriptions after an update.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateContactTopicsResponse {
-        ///The contact's id.
+        /// The contact's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The subscriptions that were set.
+        /// The subscriptions that were set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub topics: ::std::vec::Vec<ContactTopicSubscription>,
     }
@@ -3250,20 +3250,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///Domain settings to change; omitted fields stay as they are.
+    /// Domain settings to change; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateDomainRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<DomainCapabilities>,
-        ///Track link clicks.
+        /// Track link clicks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub click_tracking: ::std::option::Option<bool>,
-        ///Track opens.
+        /// Track opens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub open_tracking: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tls: ::std::option::Option<crate::types::DomainTls>,
-        ///Subdomain used for open and click tracking links.
+        /// Subdomain used for open and click tracking links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tracking_subdomain: ::std::option::Option<::std::string::String>,
     }
@@ -3272,10 +3272,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new send time of a scheduled email.
+    /// The new send time of a scheduled email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateEmailRequest {
-        ///New send time, as an ISO 8601 timestamp or in natural language such as `in 1 hour`.
+        /// New send time, as an ISO 8601 timestamp or in natural language such as `in 1 hour`.
         pub scheduled_at: ::std::string::String,
     }
     impl UpdateEmailRequest {
@@ -3283,10 +3283,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `update_event`.
+    /// Body of `update_event`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateEventRequest {
-        ///The new JSON schema for payloads, or null to remove it.
+        /// The new JSON schema for payloads, or null to remove it.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub schema:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -3296,31 +3296,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///Template fields to change; omitted fields stay as they are.
+    /// Template fields to change; omitted fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateTemplateRequest {
-        ///New alias.
+        /// New alias.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///New default sender address.
+        /// New default sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///New HTML body.
+        /// New HTML body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
-        ///New name.
+        /// New name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///New default reply-to addresses.
+        /// New default reply-to addresses.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub reply_to: ::std::vec::Vec<::std::string::String>,
-        ///New default subject line.
+        /// New default subject line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///New plain-text body.
+        /// New plain-text body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///New list of variables.
+        /// New list of variables.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<TemplateVariableInput>,
     }
@@ -3329,13 +3329,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of `update_topic`; fields left out keep their value.
+    /// Body of `update_topic`; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateTopicRequest {
-        ///The new description, at most 200 characters.
+        /// The new description, at most 200 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<UpdateTopicRequestDescription>,
-        ///The topic's new name, at most 50 characters.
+        /// The topic's new name, at most 50 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateTopicRequestName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3346,7 +3346,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new description, at most 200 characters.
+    /// The new description, at most 200 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateTopicRequestDescription(::std::string::String);
@@ -3396,7 +3396,7 @@ pub mod types {
                 })
         }
     }
-    ///The topic's new name, at most 50 characters.
+    /// The topic's new name, at most 50 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateTopicRequestName(::std::string::String);
@@ -3446,13 +3446,13 @@ pub mod types {
                 })
         }
     }
-    ///Body of `update_webhook`; fields left out keep their value.
+    /// Body of `update_webhook`; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateWebhookRequest {
-        ///The new HTTPS URL that receives the events.
+        /// The new HTTPS URL that receives the events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<::std::string::String>,
-        ///The new set of event kinds to deliver (at least one).
+        /// The new set of event kinds to deliver (at least one).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<crate::types::WebhookEventType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3463,23 +3463,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///One webhook endpoint, including its signing secret.
+    /// One webhook endpoint, including its signing secret.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Webhook {
-        ///When the endpoint was registered. A timestamp.
+        /// When the endpoint was registered. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The URL that receives the events.
+        /// The URL that receives the events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<::std::string::String>,
-        ///The kinds of event delivered to it.
+        /// The kinds of event delivered to it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub events: ::std::option::Option<::std::vec::Vec<crate::types::WebhookEventType>>,
-        ///The webhook endpoint's id. A UUID.
+        /// The webhook endpoint's id. A UUID.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The secret (`whsec_…`) used to verify the signature of each delivery.
+        /// The secret (`whsec_…`) used to verify the signature of each delivery.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signing_secret: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3490,14 +3490,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new webhook endpoint and its signing secret.
+    /// The new webhook endpoint and its signing secret.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookCreated {
-        ///The webhook endpoint's id. A UUID.
+        /// The webhook endpoint's id. A UUID.
         pub id: ::std::string::String,
-        ///The kind of object.
+        /// The kind of object.
         pub object: ::std::string::String,
-        ///The secret (`whsec_…`) used to verify the signature of each delivery.
+        /// The secret (`whsec_…`) used to verify the signature of each delivery.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signing_secret: ::std::option::Option<::std::string::String>,
     }
@@ -3506,14 +3506,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///One page of webhook endpoints.
+    /// One page of webhook endpoints.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookList {
-        ///The endpoints on this page.
+        /// The endpoints on this page.
         pub data: ::std::vec::Vec<WebhookListItem>,
-        ///Whether more endpoints follow this page.
+        /// Whether more endpoints follow this page.
         pub has_more: bool,
-        ///Always `list`.
+        /// Always `list`.
         pub object: ::std::string::String,
     }
     impl WebhookList {
@@ -3521,19 +3521,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///A webhook endpoint as shown in lists.
+    /// A webhook endpoint as shown in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookListItem {
-        ///When the endpoint was registered. A timestamp.
+        /// When the endpoint was registered. A timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///The URL that receives the events.
+        /// The URL that receives the events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<::std::string::String>,
-        ///The kinds of event delivered to it.
+        /// The kinds of event delivered to it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub events: ::std::option::Option<::std::vec::Vec<crate::types::WebhookEventType>>,
-        ///The webhook endpoint's id. A UUID.
+        /// The webhook endpoint's id. A UUID.
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
@@ -17492,11 +17492,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Resend
-
-Resend sends transactional and marketing email. Every request needs an API key (`Authorization: Bearer re_…`) and a User-Agent; Portico sends both.
-
-Version: 1.5.0*/
+/// Client for Resend
+///
+/// Resend sends transactional and marketing email. Every request needs an API key (`Authorization: Bearer re_…`) and a User-Agent; Portico sends both.
+///
+/// Version: 1.5.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -17539,1769 +17539,1769 @@ const _: () = {
     }
 };
 impl Client {
-    /**List the team's API keys (without their secrets)
-
-    Legacy list: without `limit` the API returns every key at once.
-
-    Sends a `GET` request to `/api-keys`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_api_keys()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's API keys (without their secrets)
+    ///
+    /// Legacy list: without `limit` the API returns every key at once.
+    ///
+    /// Sends a `GET` request to `/api-keys`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_api_keys()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_api_keys(&self) -> builder::ListApiKeys<'_> {
         builder::ListApiKeys::new(self)
     }
-    /**Create an API key
-
-    The secret `token` is returned only in this response; store it right away.
-
-    Sends a `POST` request to `/api-keys`
-
-    ```ignore
-    let response = client.create_api_key()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an API key
+    ///
+    /// The secret `token` is returned only in this response; store it right away.
+    ///
+    /// Sends a `POST` request to `/api-keys`
+    ///
+    /// ```ignore
+    /// let response = client.create_api_key()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_api_key(&self) -> builder::CreateApiKey<'_> {
         builder::CreateApiKey::new(self)
     }
-    /**Delete an API key; requests using it fail from then on
-
-    Sends a `DELETE` request to `/api-keys/{api_key_id}`
-
-    Arguments:
-    - `api_key_id`: The id of the API key (a UUID).
-    ```ignore
-    let response = client.delete_api_key()
-        .api_key_id(api_key_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an API key; requests using it fail from then on
+    ///
+    /// Sends a `DELETE` request to `/api-keys/{api_key_id}`
+    ///
+    /// Arguments:
+    /// - `api_key_id`: The id of the API key (a UUID).
+    /// ```ignore
+    /// let response = client.delete_api_key()
+    ///    .api_key_id(api_key_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_api_key(&self) -> builder::DeleteApiKey<'_> {
         builder::DeleteApiKey::new(self)
     }
-    /**Rename an API key
-
-    Sends a `PATCH` request to `/api-keys/{api_key_id}`
-
-    Arguments:
-    - `api_key_id`: The id of the API key (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_api_key()
-        .api_key_id(api_key_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Rename an API key
+    ///
+    /// Sends a `PATCH` request to `/api-keys/{api_key_id}`
+    ///
+    /// Arguments:
+    /// - `api_key_id`: The id of the API key (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_api_key()
+    ///    .api_key_id(api_key_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_api_key(&self) -> builder::UpdateApiKey<'_> {
         builder::UpdateApiKey::new(self)
     }
-    /**List audiences
-
-    Deprecated: use segments. Not paginated: returns every audience at once.
-
-    Sends a `GET` request to `/audiences`
-
-    ```ignore
-    let response = client.list_audiences()
-        .send()
-        .await;
-    ```*/
+    /// List audiences
+    ///
+    /// Deprecated: use segments. Not paginated: returns every audience at once.
+    ///
+    /// Sends a `GET` request to `/audiences`
+    ///
+    /// ```ignore
+    /// let response = client.list_audiences()
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_audiences(&self) -> builder::ListAudiences<'_> {
         builder::ListAudiences::new(self)
     }
-    /**Create an audience
-
-    Deprecated: use segments.
-
-    Sends a `POST` request to `/audiences`
-
-    ```ignore
-    let response = client.create_audience()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an audience
+    ///
+    /// Deprecated: use segments.
+    ///
+    /// Sends a `POST` request to `/audiences`
+    ///
+    /// ```ignore
+    /// let response = client.create_audience()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_audience(&self) -> builder::CreateAudience<'_> {
         builder::CreateAudience::new(self)
     }
-    /**Get one audience
-
-    Deprecated: use segments.
-
-    Sends a `GET` request to `/audiences/{id}`
-
-    Arguments:
-    - `id`: The id of the audience (a UUID).
-    ```ignore
-    let response = client.get_audience()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get one audience
+    ///
+    /// Deprecated: use segments.
+    ///
+    /// Sends a `GET` request to `/audiences/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The id of the audience (a UUID).
+    /// ```ignore
+    /// let response = client.get_audience()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_audience(&self) -> builder::GetAudience<'_> {
         builder::GetAudience::new(self)
     }
-    /**Delete an audience
-
-    Deprecated: use segments.
-
-    Sends a `DELETE` request to `/audiences/{id}`
-
-    Arguments:
-    - `id`: The id of the audience (a UUID).
-    ```ignore
-    let response = client.delete_audience()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an audience
+    ///
+    /// Deprecated: use segments.
+    ///
+    /// Sends a `DELETE` request to `/audiences/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The id of the audience (a UUID).
+    /// ```ignore
+    /// let response = client.delete_audience()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_audience(&self) -> builder::DeleteAudience<'_> {
         builder::DeleteAudience::new(self)
     }
-    /**List the team's automations
-
-    Sends a `GET` request to `/automations`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `status`: Only automations in this state.
-    ```ignore
-    let response = client.list_automations()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .status(status)
-        .send()
-        .await;
-    ```*/
+    /// List the team's automations
+    ///
+    /// Sends a `GET` request to `/automations`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `status`: Only automations in this state.
+    /// ```ignore
+    /// let response = client.list_automations()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .status(status)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_automations(&self) -> builder::ListAutomations<'_> {
         builder::ListAutomations::new(self)
     }
-    /**Create an automation from a graph of steps and connections
-
-    `steps` holds 1 to 150 steps and must include a `trigger` step; `connections` link step keys into the flow.
-
-    Sends a `POST` request to `/automations`
-
-    ```ignore
-    let response = client.create_automation()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an automation from a graph of steps and connections
+    ///
+    /// `steps` holds 1 to 150 steps and must include a `trigger` step; `connections` link step keys into the flow.
+    ///
+    /// Sends a `POST` request to `/automations`
+    ///
+    /// ```ignore
+    /// let response = client.create_automation()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_automation(&self) -> builder::CreateAutomation<'_> {
         builder::CreateAutomation::new(self)
     }
-    /**Fetch one automation with its steps and connections
-
-    Sends a `GET` request to `/automations/{automation_id}`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    ```ignore
-    let response = client.get_automation()
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one automation with its steps and connections
+    ///
+    /// Sends a `GET` request to `/automations/{automation_id}`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// ```ignore
+    /// let response = client.get_automation()
+    ///    .automation_id(automation_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_automation(&self) -> builder::GetAutomation<'_> {
         builder::GetAutomation::new(self)
     }
-    /**Delete an automation
-
-    Sends a `DELETE` request to `/automations/{automation_id}`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    ```ignore
-    let response = client.delete_automation()
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an automation
+    ///
+    /// Sends a `DELETE` request to `/automations/{automation_id}`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// ```ignore
+    /// let response = client.delete_automation()
+    ///    .automation_id(automation_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_automation(&self) -> builder::DeleteAutomation<'_> {
         builder::DeleteAutomation::new(self)
     }
-    /**Edit an automation's name, state or step graph
-
-    `steps` and `connections` replace the whole graph and must be sent together; fields left out keep their value.
-
-    Sends a `PATCH` request to `/automations/{automation_id}`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    - `body`
-    ```ignore
-    let response = client.update_automation()
-        .automation_id(automation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Edit an automation's name, state or step graph
+    ///
+    /// `steps` and `connections` replace the whole graph and must be sent together; fields left out keep their value.
+    ///
+    /// Sends a `PATCH` request to `/automations/{automation_id}`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_automation()
+    ///    .automation_id(automation_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_automation(&self) -> builder::UpdateAutomation<'_> {
         builder::UpdateAutomation::new(self)
     }
-    /**Copy an automation into a new one
-
-    Sends a `POST` request to `/automations/{automation_id}/duplicate`
-
-    Arguments:
-    - `automation_id`: The id of the automation to copy. A UUID.
-    ```ignore
-    let response = client.duplicate_automation()
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// Copy an automation into a new one
+    ///
+    /// Sends a `POST` request to `/automations/{automation_id}/duplicate`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The id of the automation to copy. A UUID.
+    /// ```ignore
+    /// let response = client.duplicate_automation()
+    ///    .automation_id(automation_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn duplicate_automation(&self) -> builder::DuplicateAutomation<'_> {
         builder::DuplicateAutomation::new(self)
     }
-    /**List the runs of an automation
-
-    Sends a `GET` request to `/automations/{automation_id}/runs`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `status`: Only runs in this state.
-    ```ignore
-    let response = client.list_automation_runs()
-        .automation_id(automation_id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .status(status)
-        .send()
-        .await;
-    ```*/
+    /// List the runs of an automation
+    ///
+    /// Sends a `GET` request to `/automations/{automation_id}/runs`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `status`: Only runs in this state.
+    /// ```ignore
+    /// let response = client.list_automation_runs()
+    ///    .automation_id(automation_id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .status(status)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_automation_runs(&self) -> builder::ListAutomationRuns<'_> {
         builder::ListAutomationRuns::new(self)
     }
-    /**Fetch one run of an automation with the result of each step
-
-    Sends a `GET` request to `/automations/{automation_id}/runs/{run_id}`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    - `run_id`: The run's id. A UUID.
-    ```ignore
-    let response = client.get_automation_run()
-        .automation_id(automation_id)
-        .run_id(run_id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one run of an automation with the result of each step
+    ///
+    /// Sends a `GET` request to `/automations/{automation_id}/runs/{run_id}`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// - `run_id`: The run's id. A UUID.
+    /// ```ignore
+    /// let response = client.get_automation_run()
+    ///    .automation_id(automation_id)
+    ///    .run_id(run_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_automation_run(&self) -> builder::GetAutomationRun<'_> {
         builder::GetAutomationRun::new(self)
     }
-    /**Stop a running automation
-
-    Sends a `POST` request to `/automations/{automation_id}/stop`
-
-    Arguments:
-    - `automation_id`: The automation's id. A UUID.
-    ```ignore
-    let response = client.stop_automation()
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// Stop a running automation
+    ///
+    /// Sends a `POST` request to `/automations/{automation_id}/stop`
+    ///
+    /// Arguments:
+    /// - `automation_id`: The automation's id. A UUID.
+    /// ```ignore
+    /// let response = client.stop_automation()
+    ///    .automation_id(automation_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn stop_automation(&self) -> builder::StopAutomation<'_> {
         builder::StopAutomation::new(self)
     }
-    /**List the team's broadcasts
-
-    A legacy list: when `limit` is left out, Resend returns every broadcast in one page.
-
-    Sends a `GET` request to `/broadcasts`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_broadcasts()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's broadcasts
+    ///
+    /// A legacy list: when `limit` is left out, Resend returns every broadcast in one page.
+    ///
+    /// Sends a `GET` request to `/broadcasts`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_broadcasts()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_broadcasts(&self) -> builder::ListBroadcasts<'_> {
         builder::ListBroadcasts::new(self)
     }
-    /**Create a broadcast to a segment, as a draft or sent/scheduled right away
-
-    Creates a broadcast addressed to one segment. Without `send` it stays a draft that can be edited, sent or deleted later; with `send: true` it goes out at once, or at `scheduled_at` when given.
-
-    Sends a `POST` request to `/broadcasts`
-
-    ```ignore
-    let response = client.create_broadcast()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a broadcast to a segment, as a draft or sent/scheduled right away
+    ///
+    /// Creates a broadcast addressed to one segment. Without `send` it stays a draft that can be edited, sent or deleted later; with `send: true` it goes out at once, or at `scheduled_at` when given.
+    ///
+    /// Sends a `POST` request to `/broadcasts`
+    ///
+    /// ```ignore
+    /// let response = client.create_broadcast()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_broadcast(&self) -> builder::CreateBroadcast<'_> {
         builder::CreateBroadcast::new(self)
     }
-    /**Fetch one broadcast with its content and state
-
-    Sends a `GET` request to `/broadcasts/{id}`
-
-    Arguments:
-    - `id`: The broadcast's id (a UUID).
-    ```ignore
-    let response = client.get_broadcast()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one broadcast with its content and state
+    ///
+    /// Sends a `GET` request to `/broadcasts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id (a UUID).
+    /// ```ignore
+    /// let response = client.get_broadcast()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_broadcast(&self) -> builder::GetBroadcast<'_> {
         builder::GetBroadcast::new(self)
     }
-    /**Delete a draft broadcast
-
-    Only drafts can be deleted; a sent or scheduled broadcast is rejected (cancel a scheduled one first).
-
-    Sends a `DELETE` request to `/broadcasts/{id}`
-
-    Arguments:
-    - `id`: The broadcast's id (a UUID).
-    ```ignore
-    let response = client.delete_broadcast()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a draft broadcast
+    ///
+    /// Only drafts can be deleted; a sent or scheduled broadcast is rejected (cancel a scheduled one first).
+    ///
+    /// Sends a `DELETE` request to `/broadcasts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id (a UUID).
+    /// ```ignore
+    /// let response = client.delete_broadcast()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_broadcast(&self) -> builder::DeleteBroadcast<'_> {
         builder::DeleteBroadcast::new(self)
     }
-    /**Edit a draft broadcast
-
-    Only broadcasts that are still drafts can be edited. Fields left out keep their value.
-
-    Sends a `PATCH` request to `/broadcasts/{id}`
-
-    Arguments:
-    - `id`: The broadcast's id (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_broadcast()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Edit a draft broadcast
+    ///
+    /// Only broadcasts that are still drafts can be edited. Fields left out keep their value.
+    ///
+    /// Sends a `PATCH` request to `/broadcasts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_broadcast()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_broadcast(&self) -> builder::UpdateBroadcast<'_> {
         builder::UpdateBroadcast::new(self)
     }
-    /**Cancel a scheduled broadcast before it goes out
-
-    Sends a `POST` request to `/broadcasts/{id}/cancel`
-
-    Arguments:
-    - `id`: The broadcast's id. A UUID.
-    ```ignore
-    let response = client.cancel_broadcast()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Cancel a scheduled broadcast before it goes out
+    ///
+    /// Sends a `POST` request to `/broadcasts/{id}/cancel`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id. A UUID.
+    /// ```ignore
+    /// let response = client.cancel_broadcast()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn cancel_broadcast(&self) -> builder::CancelBroadcast<'_> {
         builder::CancelBroadcast::new(self)
     }
-    /**List the links clicked in a broadcast with their click counts
-
-    Sends a `GET` request to `/broadcasts/{id}/clicked-links`
-
-    Arguments:
-    - `id`: The broadcast's id. A UUID.
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_broadcast_clicked_links()
-        .id(id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the links clicked in a broadcast with their click counts
+    ///
+    /// Sends a `GET` request to `/broadcasts/{id}/clicked-links`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id. A UUID.
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_broadcast_clicked_links()
+    ///    .id(id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_broadcast_clicked_links(&self) -> builder::ListBroadcastClickedLinks<'_> {
         builder::ListBroadcastClickedLinks::new(self)
     }
-    /**List the recipients of a sent broadcast that had one kind of event
-
-    `type` picks the event (for example everyone who opened). `bounce_type` is only accepted with `type=bounced`. Rows carry `count` only for `opened` and `clicked`, and `clicked_links` only for `clicked`.
-
-    Sends a `GET` request to `/broadcasts/{id}/recipients`
-
-    Arguments:
-    - `id`: The broadcast's id. A UUID.
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `bounce_type`: Only bounces of this kind. Valid only together with `type=bounced`.
-    - `email`: Only return the row for this recipient address.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `type_`: Which event the listed recipients had.
-    ```ignore
-    let response = client.list_broadcast_recipients()
-        .id(id)
-        .after(after)
-        .before(before)
-        .bounce_type(bounce_type)
-        .email(email)
-        .limit(limit)
-        .type_(type_)
-        .send()
-        .await;
-    ```*/
+    /// List the recipients of a sent broadcast that had one kind of event
+    ///
+    /// `type` picks the event (for example everyone who opened). `bounce_type` is only accepted with `type=bounced`. Rows carry `count` only for `opened` and `clicked`, and `clicked_links` only for `clicked`.
+    ///
+    /// Sends a `GET` request to `/broadcasts/{id}/recipients`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id. A UUID.
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `bounce_type`: Only bounces of this kind. Valid only together with `type=bounced`.
+    /// - `email`: Only return the row for this recipient address.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `type_`: Which event the listed recipients had.
+    /// ```ignore
+    /// let response = client.list_broadcast_recipients()
+    ///    .id(id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .bounce_type(bounce_type)
+    ///    .email(email)
+    ///    .limit(limit)
+    ///    .type_(type_)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_broadcast_recipients(&self) -> builder::ListBroadcastRecipients<'_> {
         builder::ListBroadcastRecipients::new(self)
     }
-    /**Send a draft broadcast now or schedule it for later
-
-    Sends a `POST` request to `/broadcasts/{id}/send`
-
-    Arguments:
-    - `id`: The broadcast's id (a UUID).
-    - `body`
-    ```ignore
-    let response = client.send_broadcast()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send a draft broadcast now or schedule it for later
+    ///
+    /// Sends a `POST` request to `/broadcasts/{id}/send`
+    ///
+    /// Arguments:
+    /// - `id`: The broadcast's id (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.send_broadcast()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn send_broadcast(&self) -> builder::SendBroadcast<'_> {
         builder::SendBroadcast::new(self)
     }
-    /**List the team's custom contact properties
-
-    Sends a `GET` request to `/contact-properties`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_contact_properties()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's custom contact properties
+    ///
+    /// Sends a `GET` request to `/contact-properties`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_contact_properties()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_contact_properties(&self) -> builder::ListContactProperties<'_> {
         builder::ListContactProperties::new(self)
     }
-    /**Define a custom property that every contact can carry
-
-    `key` is at most 50 characters of ASCII letters, digits and underscores. A `fallback_value`, used when a contact has no value, must match `type`.
-
-    Sends a `POST` request to `/contact-properties`
-
-    ```ignore
-    let response = client.create_contact_property()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Define a custom property that every contact can carry
+    ///
+    /// `key` is at most 50 characters of ASCII letters, digits and underscores. A `fallback_value`, used when a contact has no value, must match `type`.
+    ///
+    /// Sends a `POST` request to `/contact-properties`
+    ///
+    /// ```ignore
+    /// let response = client.create_contact_property()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_contact_property(&self) -> builder::CreateContactProperty<'_> {
         builder::CreateContactProperty::new(self)
     }
-    /**Fetch one custom contact property
-
-    Sends a `GET` request to `/contact-properties/{id}`
-
-    Arguments:
-    - `id`: The contact property's id (a UUID).
-    ```ignore
-    let response = client.get_contact_property()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one custom contact property
+    ///
+    /// Sends a `GET` request to `/contact-properties/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact property's id (a UUID).
+    /// ```ignore
+    /// let response = client.get_contact_property()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_contact_property(&self) -> builder::GetContactProperty<'_> {
         builder::GetContactProperty::new(self)
     }
-    /**Delete a custom contact property
-
-    Sends a `DELETE` request to `/contact-properties/{id}`
-
-    Arguments:
-    - `id`: The contact property's id (a UUID).
-    ```ignore
-    let response = client.delete_contact_property()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a custom contact property
+    ///
+    /// Sends a `DELETE` request to `/contact-properties/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact property's id (a UUID).
+    /// ```ignore
+    /// let response = client.delete_contact_property()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_contact_property(&self) -> builder::DeleteContactProperty<'_> {
         builder::DeleteContactProperty::new(self)
     }
-    /**Change the fallback value of a contact property
-
-    The key and type are fixed; the new fallback value must match the property's type.
-
-    Sends a `PATCH` request to `/contact-properties/{id}`
-
-    Arguments:
-    - `id`: The contact property's id (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_contact_property()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Change the fallback value of a contact property
+    ///
+    /// The key and type are fixed; the new fallback value must match the property's type.
+    ///
+    /// Sends a `PATCH` request to `/contact-properties/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact property's id (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_contact_property()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_contact_property(&self) -> builder::UpdateContactProperty<'_> {
         builder::UpdateContactProperty::new(self)
     }
-    /**List contacts, optionally only those in one segment
-
-    Legacy list: without `limit` the API returns every contact at once.
-
-    Sends a `GET` request to `/contacts`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `segment_id`: Only list contacts in this segment (a UUID).
-    ```ignore
-    let response = client.list_contacts()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .segment_id(segment_id)
-        .send()
-        .await;
-    ```*/
+    /// List contacts, optionally only those in one segment
+    ///
+    /// Legacy list: without `limit` the API returns every contact at once.
+    ///
+    /// Sends a `GET` request to `/contacts`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `segment_id`: Only list contacts in this segment (a UUID).
+    /// ```ignore
+    /// let response = client.list_contacts()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .segment_id(segment_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_contacts(&self) -> builder::ListContacts<'_> {
         builder::ListContacts::new(self)
     }
-    /**Create a contact, optionally adding it to segments and topics
-
-    Sends a `POST` request to `/contacts`
-
-    ```ignore
-    let response = client.create_contact()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a contact, optionally adding it to segments and topics
+    ///
+    /// Sends a `POST` request to `/contacts`
+    ///
+    /// ```ignore
+    /// let response = client.create_contact()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_contact(&self) -> builder::CreateContact<'_> {
         builder::CreateContact::new(self)
     }
-    /**List contact imports, optionally by status
-
-    Sends a `GET` request to `/contacts/imports`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `status`: Only list imports in this state.
-    ```ignore
-    let response = client.list_contact_imports()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .status(status)
-        .send()
-        .await;
-    ```*/
+    /// List contact imports, optionally by status
+    ///
+    /// Sends a `GET` request to `/contacts/imports`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `status`: Only list imports in this state.
+    /// ```ignore
+    /// let response = client.list_contact_imports()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .status(status)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_contact_imports(&self) -> builder::ListContactImports<'_> {
         builder::ListContactImports::new(self)
     }
-    /**Get one contact import with its progress counts
-
-    Sends a `GET` request to `/contacts/imports/{id}`
-
-    Arguments:
-    - `id`: The id of the import (a UUID).
-    ```ignore
-    let response = client.get_contact_import()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get one contact import with its progress counts
+    ///
+    /// Sends a `GET` request to `/contacts/imports/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The id of the import (a UUID).
+    /// ```ignore
+    /// let response = client.get_contact_import()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_contact_import(&self) -> builder::GetContactImport<'_> {
         builder::GetContactImport::new(self)
     }
-    /**List the segments a contact belongs to
-
-    Sends a `GET` request to `/contacts/{contact_id}/segments`
-
-    Arguments:
-    - `contact_id`: The contact's id (a UUID) or its email address.
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_contact_segments()
-        .contact_id(contact_id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the segments a contact belongs to
+    ///
+    /// Sends a `GET` request to `/contacts/{contact_id}/segments`
+    ///
+    /// Arguments:
+    /// - `contact_id`: The contact's id (a UUID) or its email address.
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_contact_segments()
+    ///    .contact_id(contact_id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_contact_segments(&self) -> builder::ListContactSegments<'_> {
         builder::ListContactSegments::new(self)
     }
-    /**Add a contact to a segment
-
-    Sends a `POST` request to `/contacts/{contact_id}/segments/{segment_id}`
-
-    Arguments:
-    - `contact_id`: The contact's id (a UUID) or its email address.
-    - `segment_id`: The id of the segment (a UUID).
-    ```ignore
-    let response = client.add_contact_to_segment()
-        .contact_id(contact_id)
-        .segment_id(segment_id)
-        .send()
-        .await;
-    ```*/
+    /// Add a contact to a segment
+    ///
+    /// Sends a `POST` request to `/contacts/{contact_id}/segments/{segment_id}`
+    ///
+    /// Arguments:
+    /// - `contact_id`: The contact's id (a UUID) or its email address.
+    /// - `segment_id`: The id of the segment (a UUID).
+    /// ```ignore
+    /// let response = client.add_contact_to_segment()
+    ///    .contact_id(contact_id)
+    ///    .segment_id(segment_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn add_contact_to_segment(&self) -> builder::AddContactToSegment<'_> {
         builder::AddContactToSegment::new(self)
     }
-    /**Remove a contact from a segment
-
-    Sends a `DELETE` request to `/contacts/{contact_id}/segments/{segment_id}`
-
-    Arguments:
-    - `contact_id`: The contact's id (a UUID) or its email address.
-    - `segment_id`: The id of the segment (a UUID).
-    ```ignore
-    let response = client.remove_contact_from_segment()
-        .contact_id(contact_id)
-        .segment_id(segment_id)
-        .send()
-        .await;
-    ```*/
+    /// Remove a contact from a segment
+    ///
+    /// Sends a `DELETE` request to `/contacts/{contact_id}/segments/{segment_id}`
+    ///
+    /// Arguments:
+    /// - `contact_id`: The contact's id (a UUID) or its email address.
+    /// - `segment_id`: The id of the segment (a UUID).
+    /// ```ignore
+    /// let response = client.remove_contact_from_segment()
+    ///    .contact_id(contact_id)
+    ///    .segment_id(segment_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn remove_contact_from_segment(&self) -> builder::RemoveContactFromSegment<'_> {
         builder::RemoveContactFromSegment::new(self)
     }
-    /**List a contact's subscription state for each topic
-
-    Sends a `GET` request to `/contacts/{contact_id}/topics`
-
-    Arguments:
-    - `contact_id`: The contact's id (a UUID) or its email address.
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_contact_topics()
-        .contact_id(contact_id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List a contact's subscription state for each topic
+    ///
+    /// Sends a `GET` request to `/contacts/{contact_id}/topics`
+    ///
+    /// Arguments:
+    /// - `contact_id`: The contact's id (a UUID) or its email address.
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_contact_topics()
+    ///    .contact_id(contact_id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_contact_topics(&self) -> builder::ListContactTopics<'_> {
         builder::ListContactTopics::new(self)
     }
-    /**Opt a contact in to or out of topics
-
-    Sends a `PATCH` request to `/contacts/{contact_id}/topics`
-
-    Arguments:
-    - `contact_id`: The contact's id (a UUID) or its email address.
-    - `body`
-    ```ignore
-    let response = client.update_contact_topics()
-        .contact_id(contact_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Opt a contact in to or out of topics
+    ///
+    /// Sends a `PATCH` request to `/contacts/{contact_id}/topics`
+    ///
+    /// Arguments:
+    /// - `contact_id`: The contact's id (a UUID) or its email address.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_contact_topics()
+    ///    .contact_id(contact_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_contact_topics(&self) -> builder::UpdateContactTopics<'_> {
         builder::UpdateContactTopics::new(self)
     }
-    /**Get one contact by id or email address
-
-    Sends a `GET` request to `/contacts/{id}`
-
-    Arguments:
-    - `id`: The contact's id (a UUID) or its email address.
-    ```ignore
-    let response = client.get_contact()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get one contact by id or email address
+    ///
+    /// Sends a `GET` request to `/contacts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact's id (a UUID) or its email address.
+    /// ```ignore
+    /// let response = client.get_contact()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_contact(&self) -> builder::GetContact<'_> {
         builder::GetContact::new(self)
     }
-    /**Delete a contact, found by id or email address
-
-    Sends a `DELETE` request to `/contacts/{id}`
-
-    Arguments:
-    - `id`: The contact's id (a UUID) or its email address.
-    ```ignore
-    let response = client.delete_contact()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a contact, found by id or email address
+    ///
+    /// Sends a `DELETE` request to `/contacts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact's id (a UUID) or its email address.
+    /// ```ignore
+    /// let response = client.delete_contact()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_contact(&self) -> builder::DeleteContact<'_> {
         builder::DeleteContact::new(self)
     }
-    /**Update a contact, found by id or email address
-
-    Sends a `PATCH` request to `/contacts/{id}`
-
-    Arguments:
-    - `id`: The contact's id (a UUID) or its email address.
-    - `body`
-    ```ignore
-    let response = client.update_contact()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a contact, found by id or email address
+    ///
+    /// Sends a `PATCH` request to `/contacts/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The contact's id (a UUID) or its email address.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_contact()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_contact(&self) -> builder::UpdateContact<'_> {
         builder::UpdateContact::new(self)
     }
-    /**List the team's domains
-
-    Legacy list: without `limit` the API returns every domain at once.
-
-    Sends a `GET` request to `/domains`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_domains()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's domains
+    ///
+    /// Legacy list: without `limit` the API returns every domain at once.
+    ///
+    /// Sends a `GET` request to `/domains`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_domains()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_domains(&self) -> builder::ListDomains<'_> {
         builder::ListDomains::new(self)
     }
-    /**Add a domain for sending and/or receiving; returns the DNS records to publish
-
-    At least one capability (sending or receiving) must be enabled.
-
-    Sends a `POST` request to `/domains`
-
-    ```ignore
-    let response = client.create_domain()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add a domain for sending and/or receiving; returns the DNS records to publish
+    ///
+    /// At least one capability (sending or receiving) must be enabled.
+    ///
+    /// Sends a `POST` request to `/domains`
+    ///
+    /// ```ignore
+    /// let response = client.create_domain()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_domain(&self) -> builder::CreateDomain<'_> {
         builder::CreateDomain::new(self)
     }
-    /**Start claiming a domain that another Resend team has already added
-
-    Returns 201 when a new claim is opened and 200 when a claim for the domain already exists. Publish the TXT record in `record`, then call `verify_domain_claim`.
-
-    Sends a `POST` request to `/domains/claim`
-
-    ```ignore
-    let response = client.create_domain_claim()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Start claiming a domain that another Resend team has already added
+    ///
+    /// Returns 201 when a new claim is opened and 200 when a claim for the domain already exists. Publish the TXT record in `record`, then call `verify_domain_claim`.
+    ///
+    /// Sends a `POST` request to `/domains/claim`
+    ///
+    /// ```ignore
+    /// let response = client.create_domain_claim()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_domain_claim(&self) -> builder::CreateDomainClaim<'_> {
         builder::CreateDomainClaim::new(self)
     }
-    /**Get one domain with its DNS records and their verification state
-
-    Sends a `GET` request to `/domains/{domain_id}`
-
-    Arguments:
-    - `domain_id`: The id of the domain (a UUID).
-    ```ignore
-    let response = client.get_domain()
-        .domain_id(domain_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one domain with its DNS records and their verification state
+    ///
+    /// Sends a `GET` request to `/domains/{domain_id}`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the domain (a UUID).
+    /// ```ignore
+    /// let response = client.get_domain()
+    ///    .domain_id(domain_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_domain(&self) -> builder::GetDomain<'_> {
         builder::GetDomain::new(self)
     }
-    /**Delete a domain
-
-    Sends a `DELETE` request to `/domains/{domain_id}`
-
-    Arguments:
-    - `domain_id`: The id of the domain (a UUID).
-    ```ignore
-    let response = client.delete_domain()
-        .domain_id(domain_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a domain
+    ///
+    /// Sends a `DELETE` request to `/domains/{domain_id}`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the domain (a UUID).
+    /// ```ignore
+    /// let response = client.delete_domain()
+    ///    .domain_id(domain_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_domain(&self) -> builder::DeleteDomain<'_> {
         builder::DeleteDomain::new(self)
     }
-    /**Change a domain's tracking, TLS, capabilities or tracking subdomain
-
-    Sends a `PATCH` request to `/domains/{domain_id}`
-
-    Arguments:
-    - `domain_id`: The id of the domain (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_domain()
-        .domain_id(domain_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Change a domain's tracking, TLS, capabilities or tracking subdomain
+    ///
+    /// Sends a `PATCH` request to `/domains/{domain_id}`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the domain (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_domain()
+    ///    .domain_id(domain_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_domain(&self) -> builder::UpdateDomain<'_> {
         builder::UpdateDomain::new(self)
     }
-    /**Get the state of the claim on a domain
-
-    Sends a `GET` request to `/domains/{domain_id}/claim`
-
-    Arguments:
-    - `domain_id`: The id of the claimed domain (a UUID).
-    ```ignore
-    let response = client.get_domain_claim()
-        .domain_id(domain_id)
-        .send()
-        .await;
-    ```*/
+    /// Get the state of the claim on a domain
+    ///
+    /// Sends a `GET` request to `/domains/{domain_id}/claim`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the claimed domain (a UUID).
+    /// ```ignore
+    /// let response = client.get_domain_claim()
+    ///    .domain_id(domain_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_domain_claim(&self) -> builder::GetDomainClaim<'_> {
         builder::GetDomainClaim::new(self)
     }
-    /**Check the TXT record of a domain claim again
-
-    Sends a `POST` request to `/domains/{domain_id}/claim/verify`
-
-    Arguments:
-    - `domain_id`: The id of the claimed domain (a UUID).
-    ```ignore
-    let response = client.verify_domain_claim()
-        .domain_id(domain_id)
-        .send()
-        .await;
-    ```*/
+    /// Check the TXT record of a domain claim again
+    ///
+    /// Sends a `POST` request to `/domains/{domain_id}/claim/verify`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the claimed domain (a UUID).
+    /// ```ignore
+    /// let response = client.verify_domain_claim()
+    ///    .domain_id(domain_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn verify_domain_claim(&self) -> builder::VerifyDomainClaim<'_> {
         builder::VerifyDomainClaim::new(self)
     }
-    /**Start checking a domain's DNS records
-
-    The outcome shows up in the domain's `status` and record statuses (see `get_domain`).
-
-    Sends a `POST` request to `/domains/{domain_id}/verify`
-
-    Arguments:
-    - `domain_id`: The id of the domain (a UUID).
-    ```ignore
-    let response = client.verify_domain()
-        .domain_id(domain_id)
-        .send()
-        .await;
-    ```*/
+    /// Start checking a domain's DNS records
+    ///
+    /// The outcome shows up in the domain's `status` and record statuses (see `get_domain`).
+    ///
+    /// Sends a `POST` request to `/domains/{domain_id}/verify`
+    ///
+    /// Arguments:
+    /// - `domain_id`: The id of the domain (a UUID).
+    /// ```ignore
+    /// let response = client.verify_domain()
+    ///    .domain_id(domain_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn verify_domain(&self) -> builder::VerifyDomain<'_> {
         builder::VerifyDomain::new(self)
     }
-    /**List sent emails, newest first
-
-    Sends a `GET` request to `/emails`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_emails()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List sent emails, newest first
+    ///
+    /// Sends a `GET` request to `/emails`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_emails()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_emails(&self) -> builder::ListEmails<'_> {
         builder::ListEmails::new(self)
     }
-    /**Send one email now, or schedule it for later
-
-    Give either `html`/`text` or a published `template`, not both. `to` holds at most 50 addresses. With `scheduled_at` the email is queued and can still be rescheduled or canceled. Pass an `Idempotency-Key` to make retries safe.
-
-    Sends a `POST` request to `/emails`
-
-    Arguments:
-    - `idempotency_key`: 1 to 256 characters. Resend remembers it for 24 hours: the same key with the same body replays the first response instead of sending again; the same key with another body is rejected with 409.
-    - `body`
-    ```ignore
-    let response = client.send_email()
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send one email now, or schedule it for later
+    ///
+    /// Give either `html`/`text` or a published `template`, not both. `to` holds at most 50 addresses. With `scheduled_at` the email is queued and can still be rescheduled or canceled. Pass an `Idempotency-Key` to make retries safe.
+    ///
+    /// Sends a `POST` request to `/emails`
+    ///
+    /// Arguments:
+    /// - `idempotency_key`: 1 to 256 characters. Resend remembers it for 24 hours: the same key with the same body replays the first response instead of sending again; the same key with another body is rejected with 409.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.send_email()
+    ///    .idempotency_key(idempotency_key)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn send_email(&self) -> builder::SendEmail<'_> {
         builder::SendEmail::new(self)
     }
-    /**Send up to 100 different emails in one request
-
-    Each item is a full email. Batch items do not support `attachments` or `scheduled_at`. In `strict` validation mode (the default) one invalid item rejects the whole batch; in `permissive` mode the valid items are sent and the invalid ones are listed in `errors`.
-
-    Sends a `POST` request to `/emails/batch`
-
-    Arguments:
-    - `idempotency_key`: 1 to 256 characters. Resend remembers it for 24 hours: the same key with the same body replays the first response instead of sending again; the same key with another body is rejected with 409.
-    - `x_batch_validation`: How to treat invalid items. Defaults to strict.
-    - `body`
-    ```ignore
-    let response = client.send_batch_emails()
-        .idempotency_key(idempotency_key)
-        .x_batch_validation(x_batch_validation)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send up to 100 different emails in one request
+    ///
+    /// Each item is a full email. Batch items do not support `attachments` or `scheduled_at`. In `strict` validation mode (the default) one invalid item rejects the whole batch; in `permissive` mode the valid items are sent and the invalid ones are listed in `errors`.
+    ///
+    /// Sends a `POST` request to `/emails/batch`
+    ///
+    /// Arguments:
+    /// - `idempotency_key`: 1 to 256 characters. Resend remembers it for 24 hours: the same key with the same body replays the first response instead of sending again; the same key with another body is rejected with 409.
+    /// - `x_batch_validation`: How to treat invalid items. Defaults to strict.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.send_batch_emails()
+    ///    .idempotency_key(idempotency_key)
+    ///    .x_batch_validation(x_batch_validation)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn send_batch_emails(&self) -> builder::SendBatchEmails<'_> {
         builder::SendBatchEmails::new(self)
     }
-    /**Get delivery and engagement metrics for the account over a date range
-
-    `start_date` must not be after `end_date`. Array parameters may be repeated or given as one comma-separated value. The `email` dimension cannot be combined with the `broadcast` dimension. Without `dimensions` only `totals` is filled.
-
-    Sends a `GET` request to `/emails/metrics`
-
-    Arguments:
-    - `broadcast_id`: Only count emails of these broadcasts (UUIDs, at most 100).
-    - `dimensions`: How to break the rows down. Defaults to none (totals only).
-    - `domain_id`: Only count emails sent from these domains (UUIDs, at most 100).
-    - `email_id`: Only count these emails (UUIDs, at most 100).
-    - `end_date`: Last day of the range. Defaults to now; a future date is clamped to now.
-    - `granularity`: Length of each period. Defaults to daily.
-    - `metrics`: Which metrics to compute.
-    - `start_date`: First day of the range. Defaults to 6 days before `end_date`.
-    - `timezone`: IANA time zone used to cut periods, e.g. `Europe/Berlin`. Defaults to UTC.
-    ```ignore
-    let response = client.get_email_metrics()
-        .broadcast_id(broadcast_id)
-        .dimensions(dimensions)
-        .domain_id(domain_id)
-        .email_id(email_id)
-        .end_date(end_date)
-        .granularity(granularity)
-        .metrics(metrics)
-        .start_date(start_date)
-        .timezone(timezone)
-        .send()
-        .await;
-    ```*/
+    /// Get delivery and engagement metrics for the account over a date range
+    ///
+    /// `start_date` must not be after `end_date`. Array parameters may be repeated or given as one comma-separated value. The `email` dimension cannot be combined with the `broadcast` dimension. Without `dimensions` only `totals` is filled.
+    ///
+    /// Sends a `GET` request to `/emails/metrics`
+    ///
+    /// Arguments:
+    /// - `broadcast_id`: Only count emails of these broadcasts (UUIDs, at most 100).
+    /// - `dimensions`: How to break the rows down. Defaults to none (totals only).
+    /// - `domain_id`: Only count emails sent from these domains (UUIDs, at most 100).
+    /// - `email_id`: Only count these emails (UUIDs, at most 100).
+    /// - `end_date`: Last day of the range. Defaults to now; a future date is clamped to now.
+    /// - `granularity`: Length of each period. Defaults to daily.
+    /// - `metrics`: Which metrics to compute.
+    /// - `start_date`: First day of the range. Defaults to 6 days before `end_date`.
+    /// - `timezone`: IANA time zone used to cut periods, e.g. `Europe/Berlin`. Defaults to UTC.
+    /// ```ignore
+    /// let response = client.get_email_metrics()
+    ///    .broadcast_id(broadcast_id)
+    ///    .dimensions(dimensions)
+    ///    .domain_id(domain_id)
+    ///    .email_id(email_id)
+    ///    .end_date(end_date)
+    ///    .granularity(granularity)
+    ///    .metrics(metrics)
+    ///    .start_date(start_date)
+    ///    .timezone(timezone)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_email_metrics(&self) -> builder::GetEmailMetrics<'_> {
         builder::GetEmailMetrics::new(self)
     }
-    /**List emails received on your domains, newest first
-
-    Legacy list: without `limit` the API returns every received email at once.
-
-    Sends a `GET` request to `/emails/receiving`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_received_emails()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List emails received on your domains, newest first
+    ///
+    /// Legacy list: without `limit` the API returns every received email at once.
+    ///
+    /// Sends a `GET` request to `/emails/receiving`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_received_emails()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_received_emails(&self) -> builder::ListReceivedEmails<'_> {
         builder::ListReceivedEmails::new(self)
     }
-    /**Get one received email, including its body and headers
-
-    Sends a `GET` request to `/emails/receiving/{email_id}`
-
-    Arguments:
-    - `email_id`: The id of the received email (a UUID).
-    ```ignore
-    let response = client.get_received_email()
-        .email_id(email_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one received email, including its body and headers
+    ///
+    /// Sends a `GET` request to `/emails/receiving/{email_id}`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the received email (a UUID).
+    /// ```ignore
+    /// let response = client.get_received_email()
+    ///    .email_id(email_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_received_email(&self) -> builder::GetReceivedEmail<'_> {
         builder::GetReceivedEmail::new(self)
     }
-    /**List the attachments of a received email, with temporary download links
-
-    Legacy list: without `limit` the API returns every attachment at once.
-
-    Sends a `GET` request to `/emails/receiving/{email_id}/attachments`
-
-    Arguments:
-    - `email_id`: The id of the received email (a UUID).
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_received_email_attachments()
-        .email_id(email_id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the attachments of a received email, with temporary download links
+    ///
+    /// Legacy list: without `limit` the API returns every attachment at once.
+    ///
+    /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the received email (a UUID).
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_received_email_attachments()
+    ///    .email_id(email_id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_received_email_attachments(&self) -> builder::ListReceivedEmailAttachments<'_> {
         builder::ListReceivedEmailAttachments::new(self)
     }
-    /**Get one attachment of a received email, with a temporary download link
-
-    Sends a `GET` request to `/emails/receiving/{email_id}/attachments/{attachment_id}`
-
-    Arguments:
-    - `email_id`: The id of the received email (a UUID).
-    - `attachment_id`: The id of the attachment (a UUID).
-    ```ignore
-    let response = client.get_received_email_attachment()
-        .email_id(email_id)
-        .attachment_id(attachment_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one attachment of a received email, with a temporary download link
+    ///
+    /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments/{attachment_id}`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the received email (a UUID).
+    /// - `attachment_id`: The id of the attachment (a UUID).
+    /// ```ignore
+    /// let response = client.get_received_email_attachment()
+    ///    .email_id(email_id)
+    ///    .attachment_id(attachment_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_received_email_attachment(&self) -> builder::GetReceivedEmailAttachment<'_> {
         builder::GetReceivedEmailAttachment::new(self)
     }
-    /**Get one sent email and its latest event
-
-    Sends a `GET` request to `/emails/{email_id}`
-
-    Arguments:
-    - `email_id`: The id of the sent email (a UUID).
-    ```ignore
-    let response = client.get_email()
-        .email_id(email_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one sent email and its latest event
+    ///
+    /// Sends a `GET` request to `/emails/{email_id}`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the sent email (a UUID).
+    /// ```ignore
+    /// let response = client.get_email()
+    ///    .email_id(email_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_email(&self) -> builder::GetEmail<'_> {
         builder::GetEmail::new(self)
     }
-    /**Reschedule an email that has not been sent yet
-
-    Only emails sent with `scheduled_at` and not yet sent can be rescheduled.
-
-    Sends a `PATCH` request to `/emails/{email_id}`
-
-    Arguments:
-    - `email_id`: The id of the scheduled email (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_email()
-        .email_id(email_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Reschedule an email that has not been sent yet
+    ///
+    /// Only emails sent with `scheduled_at` and not yet sent can be rescheduled.
+    ///
+    /// Sends a `PATCH` request to `/emails/{email_id}`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the scheduled email (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_email()
+    ///    .email_id(email_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_email(&self) -> builder::UpdateEmail<'_> {
         builder::UpdateEmail::new(self)
     }
-    /**List the attachments of a sent email, with temporary download links
-
-    Sends a `GET` request to `/emails/{email_id}/attachments`
-
-    Arguments:
-    - `email_id`: The id of the sent email (a UUID).
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_email_attachments()
-        .email_id(email_id)
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the attachments of a sent email, with temporary download links
+    ///
+    /// Sends a `GET` request to `/emails/{email_id}/attachments`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the sent email (a UUID).
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_email_attachments()
+    ///    .email_id(email_id)
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_email_attachments(&self) -> builder::ListEmailAttachments<'_> {
         builder::ListEmailAttachments::new(self)
     }
-    /**Get one attachment of a sent email, with a temporary download link
-
-    Sends a `GET` request to `/emails/{email_id}/attachments/{attachment_id}`
-
-    Arguments:
-    - `email_id`: The id of the sent email (a UUID).
-    - `attachment_id`: The id of the attachment (a UUID).
-    ```ignore
-    let response = client.get_email_attachment()
-        .email_id(email_id)
-        .attachment_id(attachment_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one attachment of a sent email, with a temporary download link
+    ///
+    /// Sends a `GET` request to `/emails/{email_id}/attachments/{attachment_id}`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the sent email (a UUID).
+    /// - `attachment_id`: The id of the attachment (a UUID).
+    /// ```ignore
+    /// let response = client.get_email_attachment()
+    ///    .email_id(email_id)
+    ///    .attachment_id(attachment_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_email_attachment(&self) -> builder::GetEmailAttachment<'_> {
         builder::GetEmailAttachment::new(self)
     }
-    /**Cancel a scheduled email before it is sent
-
-    Sends a `POST` request to `/emails/{email_id}/cancel`
-
-    Arguments:
-    - `email_id`: The id of the scheduled email (a UUID).
-    ```ignore
-    let response = client.cancel_email()
-        .email_id(email_id)
-        .send()
-        .await;
-    ```*/
+    /// Cancel a scheduled email before it is sent
+    ///
+    /// Sends a `POST` request to `/emails/{email_id}/cancel`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the scheduled email (a UUID).
+    /// ```ignore
+    /// let response = client.cancel_email()
+    ///    .email_id(email_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn cancel_email(&self) -> builder::CancelEmail<'_> {
         builder::CancelEmail::new(self)
     }
-    /**Create a temporary public link that shows a sent or received email
-
-    Sends a `POST` request to `/emails/{email_id}/share`
-
-    Arguments:
-    - `email_id`: The id of the sent or received email (a UUID).
-    - `body`
-    ```ignore
-    let response = client.share_email()
-        .email_id(email_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a temporary public link that shows a sent or received email
+    ///
+    /// Sends a `POST` request to `/emails/{email_id}/share`
+    ///
+    /// Arguments:
+    /// - `email_id`: The id of the sent or received email (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.share_email()
+    ///    .email_id(email_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn share_email(&self) -> builder::ShareEmail<'_> {
         builder::ShareEmail::new(self)
     }
-    /**List the team's custom event definitions
-
-    Sends a `GET` request to `/events`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_events()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's custom event definitions
+    ///
+    /// Sends a `GET` request to `/events`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_events()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }
-    /**Define a custom event, optionally with a JSON schema for its payload
-
-    Event names may not start with `resend:`, which is reserved.
-
-    Sends a `POST` request to `/events`
-
-    ```ignore
-    let response = client.create_event()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Define a custom event, optionally with a JSON schema for its payload
+    ///
+    /// Event names may not start with `resend:`, which is reserved.
+    ///
+    /// Sends a `POST` request to `/events`
+    ///
+    /// ```ignore
+    /// let response = client.create_event()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_event(&self) -> builder::CreateEvent<'_> {
         builder::CreateEvent::new(self)
     }
-    /**Record an event for one contact, which can start automations
-
-    Identify the contact by exactly one of `contact_id` or `email`. Processing is asynchronous: the 202 answer only says the event was accepted.
-
-    Sends a `POST` request to `/events/send`
-
-    ```ignore
-    let response = client.send_event()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Record an event for one contact, which can start automations
+    ///
+    /// Identify the contact by exactly one of `contact_id` or `email`. Processing is asynchronous: the 202 answer only says the event was accepted.
+    ///
+    /// Sends a `POST` request to `/events/send`
+    ///
+    /// ```ignore
+    /// let response = client.send_event()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn send_event(&self) -> builder::SendEvent<'_> {
         builder::SendEvent::new(self)
     }
-    /**Fetch one custom event definition by id or name
-
-    Sends a `GET` request to `/events/{identifier}`
-
-    Arguments:
-    - `identifier`: The event definition's id (a UUID) or its name.
-    ```ignore
-    let response = client.get_event()
-        .identifier(identifier)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one custom event definition by id or name
+    ///
+    /// Sends a `GET` request to `/events/{identifier}`
+    ///
+    /// Arguments:
+    /// - `identifier`: The event definition's id (a UUID) or its name.
+    /// ```ignore
+    /// let response = client.get_event()
+    ///    .identifier(identifier)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
     }
-    /**Delete a custom event definition by id or name
-
-    Sends a `DELETE` request to `/events/{identifier}`
-
-    Arguments:
-    - `identifier`: The event definition's id (a UUID) or its name.
-    ```ignore
-    let response = client.delete_event()
-        .identifier(identifier)
-        .send()
-        .await;
-    ```*/
+    /// Delete a custom event definition by id or name
+    ///
+    /// Sends a `DELETE` request to `/events/{identifier}`
+    ///
+    /// Arguments:
+    /// - `identifier`: The event definition's id (a UUID) or its name.
+    /// ```ignore
+    /// let response = client.delete_event()
+    ///    .identifier(identifier)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_event(&self) -> builder::DeleteEvent<'_> {
         builder::DeleteEvent::new(self)
     }
-    /**Replace the payload schema of a custom event definition
-
-    The path accepts the event's id or its name. Sending `schema` as null removes the schema.
-
-    Sends a `PATCH` request to `/events/{identifier}`
-
-    Arguments:
-    - `identifier`: The event definition's id (a UUID) or its name.
-    - `body`
-    ```ignore
-    let response = client.update_event()
-        .identifier(identifier)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace the payload schema of a custom event definition
+    ///
+    /// The path accepts the event's id or its name. Sending `schema` as null removes the schema.
+    ///
+    /// Sends a `PATCH` request to `/events/{identifier}`
+    ///
+    /// Arguments:
+    /// - `identifier`: The event definition's id (a UUID) or its name.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_event()
+    ///    .identifier(identifier)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_event(&self) -> builder::UpdateEvent<'_> {
         builder::UpdateEvent::new(self)
     }
-    /**List recent API requests made by the team
-
-    Sends a `GET` request to `/logs`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_logs()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List recent API requests made by the team
+    ///
+    /// Sends a `GET` request to `/logs`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_logs()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_logs(&self) -> builder::ListLogs<'_> {
         builder::ListLogs::new(self)
     }
-    /**Fetch one API request log with its request and response bodies
-
-    Sends a `GET` request to `/logs/{log_id}`
-
-    Arguments:
-    - `log_id`: The log entry's id. A UUID.
-    ```ignore
-    let response = client.get_log()
-        .log_id(log_id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one API request log with its request and response bodies
+    ///
+    /// Sends a `GET` request to `/logs/{log_id}`
+    ///
+    /// Arguments:
+    /// - `log_id`: The log entry's id. A UUID.
+    /// ```ignore
+    /// let response = client.get_log()
+    ///    .log_id(log_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_log(&self) -> builder::GetLog<'_> {
         builder::GetLog::new(self)
     }
-    /**List the access the team has granted to third-party OAuth apps
-
-    Sends a `GET` request to `/oauth/grants`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_oauth_grants()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the access the team has granted to third-party OAuth apps
+    ///
+    /// Sends a `GET` request to `/oauth/grants`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_oauth_grants()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_oauth_grants(&self) -> builder::ListOauthGrants<'_> {
         builder::ListOauthGrants::new(self)
     }
-    /**Revoke an OAuth grant so the app loses its access
-
-    Sends a `DELETE` request to `/oauth/grants/{oauth_grant_id}`
-
-    Arguments:
-    - `oauth_grant_id`: The id of the grant (a UUID).
-    ```ignore
-    let response = client.revoke_oauth_grant()
-        .oauth_grant_id(oauth_grant_id)
-        .send()
-        .await;
-    ```*/
+    /// Revoke an OAuth grant so the app loses its access
+    ///
+    /// Sends a `DELETE` request to `/oauth/grants/{oauth_grant_id}`
+    ///
+    /// Arguments:
+    /// - `oauth_grant_id`: The id of the grant (a UUID).
+    /// ```ignore
+    /// let response = client.revoke_oauth_grant()
+    ///    .oauth_grant_id(oauth_grant_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn revoke_oauth_grant(&self) -> builder::RevokeOauthGrant<'_> {
         builder::RevokeOauthGrant::new(self)
     }
-    /**List the team's segments
-
-    A legacy list: when `limit` is left out, Resend returns every segment in one page.
-
-    Sends a `GET` request to `/segments`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_segments()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's segments
+    ///
+    /// A legacy list: when `limit` is left out, Resend returns every segment in one page.
+    ///
+    /// Sends a `GET` request to `/segments`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_segments()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_segments(&self) -> builder::ListSegments<'_> {
         builder::ListSegments::new(self)
     }
-    /**Create a segment of contacts, optionally defined by a filter
-
-    Sends a `POST` request to `/segments`
-
-    ```ignore
-    let response = client.create_segment()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a segment of contacts, optionally defined by a filter
+    ///
+    /// Sends a `POST` request to `/segments`
+    ///
+    /// ```ignore
+    /// let response = client.create_segment()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_segment(&self) -> builder::CreateSegment<'_> {
         builder::CreateSegment::new(self)
     }
-    /**Fetch one segment
-
-    Sends a `GET` request to `/segments/{id}`
-
-    Arguments:
-    - `id`: The segment's id (a UUID).
-    ```ignore
-    let response = client.get_segment()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one segment
+    ///
+    /// Sends a `GET` request to `/segments/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The segment's id (a UUID).
+    /// ```ignore
+    /// let response = client.get_segment()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_segment(&self) -> builder::GetSegment<'_> {
         builder::GetSegment::new(self)
     }
-    /**Delete a segment
-
-    Removes the segment only; its contacts are kept.
-
-    Sends a `DELETE` request to `/segments/{id}`
-
-    Arguments:
-    - `id`: The segment's id (a UUID).
-    ```ignore
-    let response = client.delete_segment()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a segment
+    ///
+    /// Removes the segment only; its contacts are kept.
+    ///
+    /// Sends a `DELETE` request to `/segments/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The segment's id (a UUID).
+    /// ```ignore
+    /// let response = client.delete_segment()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_segment(&self) -> builder::DeleteSegment<'_> {
         builder::DeleteSegment::new(self)
     }
-    /**List suppressed addresses, optionally only those of one origin
-
-    Sends a `GET` request to `/suppressions`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    - `origin`: Only suppressions that came about this way.
-    ```ignore
-    let response = client.list_suppressions()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .origin(origin)
-        .send()
-        .await;
-    ```*/
+    /// List suppressed addresses, optionally only those of one origin
+    ///
+    /// Sends a `GET` request to `/suppressions`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// - `origin`: Only suppressions that came about this way.
+    /// ```ignore
+    /// let response = client.list_suppressions()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .origin(origin)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_suppressions(&self) -> builder::ListSuppressions<'_> {
         builder::ListSuppressions::new(self)
     }
-    /**Add one address to the suppression list so nothing is sent to it
-
-    Sends a `POST` request to `/suppressions`
-
-    ```ignore
-    let response = client.add_suppression()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add one address to the suppression list so nothing is sent to it
+    ///
+    /// Sends a `POST` request to `/suppressions`
+    ///
+    /// ```ignore
+    /// let response = client.add_suppression()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn add_suppression(&self) -> builder::AddSuppression<'_> {
         builder::AddSuppression::new(self)
     }
-    /**Add up to 100 addresses to the suppression list in one call
-
-    Sends a `POST` request to `/suppressions/batch/add`
-
-    ```ignore
-    let response = client.add_batch_suppressions()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add up to 100 addresses to the suppression list in one call
+    ///
+    /// Sends a `POST` request to `/suppressions/batch/add`
+    ///
+    /// ```ignore
+    /// let response = client.add_batch_suppressions()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn add_batch_suppressions(&self) -> builder::AddBatchSuppressions<'_> {
         builder::AddBatchSuppressions::new(self)
     }
-    /**Remove up to 100 suppressions in one call, by address or by id
-
-    Send exactly one of `emails` or `ids`.
-
-    Sends a `POST` request to `/suppressions/batch/remove`
-
-    ```ignore
-    let response = client.delete_batch_suppressions()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Remove up to 100 suppressions in one call, by address or by id
+    ///
+    /// Send exactly one of `emails` or `ids`.
+    ///
+    /// Sends a `POST` request to `/suppressions/batch/remove`
+    ///
+    /// ```ignore
+    /// let response = client.delete_batch_suppressions()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_batch_suppressions(&self) -> builder::DeleteBatchSuppressions<'_> {
         builder::DeleteBatchSuppressions::new(self)
     }
-    /**Fetch one suppression by id or email address
-
-    Sends a `GET` request to `/suppressions/{suppression}`
-
-    Arguments:
-    - `suppression`: The suppression's id (a UUID) or the suppressed email address.
-    ```ignore
-    let response = client.get_suppression()
-        .suppression(suppression)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one suppression by id or email address
+    ///
+    /// Sends a `GET` request to `/suppressions/{suppression}`
+    ///
+    /// Arguments:
+    /// - `suppression`: The suppression's id (a UUID) or the suppressed email address.
+    /// ```ignore
+    /// let response = client.get_suppression()
+    ///    .suppression(suppression)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_suppression(&self) -> builder::GetSuppression<'_> {
         builder::GetSuppression::new(self)
     }
-    /**Remove one suppression by id or email address, so the address can be mailed again
-
-    Sends a `DELETE` request to `/suppressions/{suppression}`
-
-    Arguments:
-    - `suppression`: The suppression's id (a UUID) or the suppressed email address.
-    ```ignore
-    let response = client.delete_suppression()
-        .suppression(suppression)
-        .send()
-        .await;
-    ```*/
+    /// Remove one suppression by id or email address, so the address can be mailed again
+    ///
+    /// Sends a `DELETE` request to `/suppressions/{suppression}`
+    ///
+    /// Arguments:
+    /// - `suppression`: The suppression's id (a UUID) or the suppressed email address.
+    /// ```ignore
+    /// let response = client.delete_suppression()
+    ///    .suppression(suppression)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_suppression(&self) -> builder::DeleteSuppression<'_> {
         builder::DeleteSuppression::new(self)
     }
-    /**List templates
-
-    Sends a `GET` request to `/templates`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_templates()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List templates
+    ///
+    /// Sends a `GET` request to `/templates`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_templates()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_templates(&self) -> builder::ListTemplates<'_> {
         builder::ListTemplates::new(self)
     }
-    /**Create an email template as a draft
-
-    A new template must be published before emails can use it.
-
-    Sends a `POST` request to `/templates`
-
-    ```ignore
-    let response = client.create_template()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an email template as a draft
+    ///
+    /// A new template must be published before emails can use it.
+    ///
+    /// Sends a `POST` request to `/templates`
+    ///
+    /// ```ignore
+    /// let response = client.create_template()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_template(&self) -> builder::CreateTemplate<'_> {
         builder::CreateTemplate::new(self)
     }
-    /**Get one template by id or alias
-
-    Sends a `GET` request to `/templates/{id}`
-
-    Arguments:
-    - `id`: The template's id (a UUID) or its alias.
-    ```ignore
-    let response = client.get_template()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get one template by id or alias
+    ///
+    /// Sends a `GET` request to `/templates/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The template's id (a UUID) or its alias.
+    /// ```ignore
+    /// let response = client.get_template()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_template(&self) -> builder::GetTemplate<'_> {
         builder::GetTemplate::new(self)
     }
-    /**Delete a template
-
-    Sends a `DELETE` request to `/templates/{id}`
-
-    Arguments:
-    - `id`: The template's id (a UUID) or its alias.
-    ```ignore
-    let response = client.delete_template()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a template
+    ///
+    /// Sends a `DELETE` request to `/templates/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The template's id (a UUID) or its alias.
+    /// ```ignore
+    /// let response = client.delete_template()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_template(&self) -> builder::DeleteTemplate<'_> {
         builder::DeleteTemplate::new(self)
     }
-    /**Edit a template; the changes stay unpublished until it is published again
-
-    Sends a `PATCH` request to `/templates/{id}`
-
-    Arguments:
-    - `id`: The template's id (a UUID) or its alias.
-    - `body`
-    ```ignore
-    let response = client.update_template()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Edit a template; the changes stay unpublished until it is published again
+    ///
+    /// Sends a `PATCH` request to `/templates/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The template's id (a UUID) or its alias.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_template()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_template(&self) -> builder::UpdateTemplate<'_> {
         builder::UpdateTemplate::new(self)
     }
-    /**Copy a template into a new one
-
-    Sends a `POST` request to `/templates/{id}/duplicate`
-
-    Arguments:
-    - `id`: The id (a UUID) or alias of the template to copy.
-    ```ignore
-    let response = client.duplicate_template()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Copy a template into a new one
+    ///
+    /// Sends a `POST` request to `/templates/{id}/duplicate`
+    ///
+    /// Arguments:
+    /// - `id`: The id (a UUID) or alias of the template to copy.
+    /// ```ignore
+    /// let response = client.duplicate_template()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn duplicate_template(&self) -> builder::DuplicateTemplate<'_> {
         builder::DuplicateTemplate::new(self)
     }
-    /**Publish the current draft of a template so emails use it
-
-    Sends a `POST` request to `/templates/{id}/publish`
-
-    Arguments:
-    - `id`: The template's id (a UUID) or its alias.
-    ```ignore
-    let response = client.publish_template()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Publish the current draft of a template so emails use it
+    ///
+    /// Sends a `POST` request to `/templates/{id}/publish`
+    ///
+    /// Arguments:
+    /// - `id`: The template's id (a UUID) or its alias.
+    /// ```ignore
+    /// let response = client.publish_template()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn publish_template(&self) -> builder::PublishTemplate<'_> {
         builder::PublishTemplate::new(self)
     }
-    /**List the team's topics
-
-    Sends a `GET` request to `/topics`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_topics()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the team's topics
+    ///
+    /// Sends a `GET` request to `/topics`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_topics()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_topics(&self) -> builder::ListTopics<'_> {
         builder::ListTopics::new(self)
     }
-    /**Create a topic that contacts can opt in to or out of
-
-    `default_subscription` decides whether contacts start opted in or out, and cannot be changed after creation.
-
-    Sends a `POST` request to `/topics`
-
-    ```ignore
-    let response = client.create_topic()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a topic that contacts can opt in to or out of
+    ///
+    /// `default_subscription` decides whether contacts start opted in or out, and cannot be changed after creation.
+    ///
+    /// Sends a `POST` request to `/topics`
+    ///
+    /// ```ignore
+    /// let response = client.create_topic()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_topic(&self) -> builder::CreateTopic<'_> {
         builder::CreateTopic::new(self)
     }
-    /**Fetch one topic
-
-    Sends a `GET` request to `/topics/{id}`
-
-    Arguments:
-    - `id`: The topic's id (a UUID).
-    ```ignore
-    let response = client.get_topic()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one topic
+    ///
+    /// Sends a `GET` request to `/topics/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The topic's id (a UUID).
+    /// ```ignore
+    /// let response = client.get_topic()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_topic(&self) -> builder::GetTopic<'_> {
         builder::GetTopic::new(self)
     }
-    /**Delete a topic
-
-    Sends a `DELETE` request to `/topics/{id}`
-
-    Arguments:
-    - `id`: The topic's id (a UUID).
-    ```ignore
-    let response = client.delete_topic()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a topic
+    ///
+    /// Sends a `DELETE` request to `/topics/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The topic's id (a UUID).
+    /// ```ignore
+    /// let response = client.delete_topic()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_topic(&self) -> builder::DeleteTopic<'_> {
         builder::DeleteTopic::new(self)
     }
-    /**Rename a topic or change its description or visibility
-
-    The default subscription is fixed at creation and cannot be changed here.
-
-    Sends a `PATCH` request to `/topics/{id}`
-
-    Arguments:
-    - `id`: The topic's id (a UUID).
-    - `body`
-    ```ignore
-    let response = client.update_topic()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Rename a topic or change its description or visibility
+    ///
+    /// The default subscription is fixed at creation and cannot be changed here.
+    ///
+    /// Sends a `PATCH` request to `/topics/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The topic's id (a UUID).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_topic()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_topic(&self) -> builder::UpdateTopic<'_> {
         builder::UpdateTopic::new(self)
     }
-    /**List the registered webhook endpoints
-
-    Sends a `GET` request to `/webhooks`
-
-    Arguments:
-    - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
-    - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
-    - `limit`: How many items to return, 1 to 100 (the API's default is 20).
-    ```ignore
-    let response = client.list_webhooks()
-        .after(after)
-        .before(before)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List the registered webhook endpoints
+    ///
+    /// Sends a `GET` request to `/webhooks`
+    ///
+    /// Arguments:
+    /// - `after`: Cursor; the id of the last item already seen. Returns the next (older) page. Not with `before`.
+    /// - `before`: Cursor; the id of the first item already seen. Returns the previous page. Not with `after`.
+    /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
+    /// ```ignore
+    /// let response = client.list_webhooks()
+    ///    .after(after)
+    ///    .before(before)
+    ///    .limit(limit)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
     }
-    /**Register an endpoint that receives webhook events
-
-    The response carries the endpoint's signing secret (`whsec_…`), used to verify the Svix signature headers of each delivery.
-
-    Sends a `POST` request to `/webhooks`
-
-    ```ignore
-    let response = client.create_webhook()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Register an endpoint that receives webhook events
+    ///
+    /// The response carries the endpoint's signing secret (`whsec_…`), used to verify the Svix signature headers of each delivery.
+    ///
+    /// Sends a `POST` request to `/webhooks`
+    ///
+    /// ```ignore
+    /// let response = client.create_webhook()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
     }
-    /**Fetch one webhook endpoint, including its signing secret
-
-    Sends a `GET` request to `/webhooks/{webhook_id}`
-
-    Arguments:
-    - `webhook_id`: The webhook endpoint's id. A UUID.
-    ```ignore
-    let response = client.get_webhook()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Fetch one webhook endpoint, including its signing secret
+    ///
+    /// Sends a `GET` request to `/webhooks/{webhook_id}`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: The webhook endpoint's id. A UUID.
+    /// ```ignore
+    /// let response = client.get_webhook()
+    ///    .webhook_id(webhook_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn get_webhook(&self) -> builder::GetWebhook<'_> {
         builder::GetWebhook::new(self)
     }
-    /**Delete a webhook endpoint
-
-    Sends a `DELETE` request to `/webhooks/{webhook_id}`
-
-    Arguments:
-    - `webhook_id`: The webhook endpoint's id. A UUID.
-    ```ignore
-    let response = client.delete_webhook()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a webhook endpoint
+    ///
+    /// Sends a `DELETE` request to `/webhooks/{webhook_id}`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: The webhook endpoint's id. A UUID.
+    /// ```ignore
+    /// let response = client.delete_webhook()
+    ///    .webhook_id(webhook_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
     }
-    /**Change a webhook endpoint's URL, events or enabled state
-
-    Sends a `PATCH` request to `/webhooks/{webhook_id}`
-
-    Arguments:
-    - `webhook_id`: The webhook endpoint's id. A UUID.
-    - `body`
-    ```ignore
-    let response = client.update_webhook()
-        .webhook_id(webhook_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Change a webhook endpoint's URL, events or enabled state
+    ///
+    /// Sends a `PATCH` request to `/webhooks/{webhook_id}`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: The webhook endpoint's id. A UUID.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_webhook()
+    ///    .webhook_id(webhook_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_webhook(&self) -> builder::UpdateWebhook<'_> {
         builder::UpdateWebhook::new(self)
     }
@@ -19315,9 +19315,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_api_keys`]
-
-    [`Client::list_api_keys`]: super::Client::list_api_keys*/
+    /// Builder for [`Client::list_api_keys`]
+    ///
+    /// [`Client::list_api_keys`]: super::Client::list_api_keys
     #[derive(Debug, Clone)]
     pub struct ListApiKeys<'a> {
         client: &'a super::Client,
@@ -19361,7 +19361,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/api-keys`
+        /// Sends a `GET` request to `/api-keys`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListApiKeysResponse>, Error<::portico::WireError>>
@@ -19413,9 +19413,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_api_key`]
-
-    [`Client::create_api_key`]: super::Client::create_api_key*/
+    /// Builder for [`Client::create_api_key`]
+    ///
+    /// [`Client::create_api_key`]: super::Client::create_api_key
     #[derive(Debug, Clone)]
     pub struct CreateApiKey<'a> {
         client: &'a super::Client,
@@ -19448,7 +19448,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api-keys`
+        /// Sends a `POST` request to `/api-keys`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateApiKeyResponse>, Error<::portico::WireError>>
@@ -19493,9 +19493,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_api_key`]
-
-    [`Client::delete_api_key`]: super::Client::delete_api_key*/
+    /// Builder for [`Client::delete_api_key`]
+    ///
+    /// [`Client::delete_api_key`]: super::Client::delete_api_key
     #[derive(Debug, Clone)]
     pub struct DeleteApiKey<'a> {
         client: &'a super::Client,
@@ -19517,7 +19517,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/api-keys/{api_key_id}`
+        /// Sends a `DELETE` request to `/api-keys/{api_key_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -19562,9 +19562,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_api_key`]
-
-    [`Client::update_api_key`]: super::Client::update_api_key*/
+    /// Builder for [`Client::update_api_key`]
+    ///
+    /// [`Client::update_api_key`]: super::Client::update_api_key
     #[derive(Debug, Clone)]
     pub struct UpdateApiKey<'a> {
         client: &'a super::Client,
@@ -19608,7 +19608,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/api-keys/{api_key_id}`
+        /// Sends a `PATCH` request to `/api-keys/{api_key_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -19661,9 +19661,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_audiences`]
-
-    [`Client::list_audiences`]: super::Client::list_audiences*/
+    /// Builder for [`Client::list_audiences`]
+    ///
+    /// [`Client::list_audiences`]: super::Client::list_audiences
     #[derive(Debug, Clone)]
     pub struct ListAudiences<'a> {
         client: &'a super::Client,
@@ -19672,7 +19672,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/audiences`
+        /// Sends a `GET` request to `/audiences`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListAudiencesResponse>, Error<::portico::WireError>>
@@ -19713,9 +19713,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_audience`]
-
-    [`Client::create_audience`]: super::Client::create_audience*/
+    /// Builder for [`Client::create_audience`]
+    ///
+    /// [`Client::create_audience`]: super::Client::create_audience
     #[derive(Debug, Clone)]
     pub struct CreateAudience<'a> {
         client: &'a super::Client,
@@ -19750,7 +19750,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/audiences`
+        /// Sends a `POST` request to `/audiences`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateAudienceResponse>, Error<::portico::WireError>>
@@ -19795,9 +19795,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_audience`]
-
-    [`Client::get_audience`]: super::Client::get_audience*/
+    /// Builder for [`Client::get_audience`]
+    ///
+    /// [`Client::get_audience`]: super::Client::get_audience
     #[derive(Debug, Clone)]
     pub struct GetAudience<'a> {
         client: &'a super::Client,
@@ -19819,7 +19819,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/audiences/{id}`
+        /// Sends a `GET` request to `/audiences/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Audience>, Error<::portico::WireError>> {
@@ -19864,9 +19864,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_audience`]
-
-    [`Client::delete_audience`]: super::Client::delete_audience*/
+    /// Builder for [`Client::delete_audience`]
+    ///
+    /// [`Client::delete_audience`]: super::Client::delete_audience
     #[derive(Debug, Clone)]
     pub struct DeleteAudience<'a> {
         client: &'a super::Client,
@@ -19888,7 +19888,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/audiences/{id}`
+        /// Sends a `DELETE` request to `/audiences/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -19933,9 +19933,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_automations`]
-
-    [`Client::list_automations`]: super::Client::list_automations*/
+    /// Builder for [`Client::list_automations`]
+    ///
+    /// [`Client::list_automations`]: super::Client::list_automations
     #[derive(Debug, Clone)]
     pub struct ListAutomations<'a> {
         client: &'a super::Client,
@@ -19990,7 +19990,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/automations`
+        /// Sends a `GET` request to `/automations`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationList>, Error<::portico::WireError>> {
@@ -20044,9 +20044,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_automation`]
-
-    [`Client::create_automation`]: super::Client::create_automation*/
+    /// Builder for [`Client::create_automation`]
+    ///
+    /// [`Client::create_automation`]: super::Client::create_automation
     #[derive(Debug, Clone)]
     pub struct CreateAutomation<'a> {
         client: &'a super::Client,
@@ -20081,7 +20081,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/automations`
+        /// Sends a `POST` request to `/automations`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -20127,9 +20127,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_automation`]
-
-    [`Client::get_automation`]: super::Client::get_automation*/
+    /// Builder for [`Client::get_automation`]
+    ///
+    /// [`Client::get_automation`]: super::Client::get_automation
     #[derive(Debug, Clone)]
     pub struct GetAutomation<'a> {
         client: &'a super::Client,
@@ -20151,7 +20151,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/automations/{automation_id}`
+        /// Sends a `GET` request to `/automations/{automation_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Automation>, Error<::portico::WireError>> {
@@ -20199,9 +20199,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_automation`]
-
-    [`Client::delete_automation`]: super::Client::delete_automation*/
+    /// Builder for [`Client::delete_automation`]
+    ///
+    /// [`Client::delete_automation`]: super::Client::delete_automation
     #[derive(Debug, Clone)]
     pub struct DeleteAutomation<'a> {
         client: &'a super::Client,
@@ -20223,7 +20223,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/automations/{automation_id}`
+        /// Sends a `DELETE` request to `/automations/{automation_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -20271,9 +20271,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_automation`]
-
-    [`Client::update_automation`]: super::Client::update_automation*/
+    /// Builder for [`Client::update_automation`]
+    ///
+    /// [`Client::update_automation`]: super::Client::update_automation
     #[derive(Debug, Clone)]
     pub struct UpdateAutomation<'a> {
         client: &'a super::Client,
@@ -20319,7 +20319,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/automations/{automation_id}`
+        /// Sends a `PATCH` request to `/automations/{automation_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -20374,9 +20374,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::duplicate_automation`]
-
-    [`Client::duplicate_automation`]: super::Client::duplicate_automation*/
+    /// Builder for [`Client::duplicate_automation`]
+    ///
+    /// [`Client::duplicate_automation`]: super::Client::duplicate_automation
     #[derive(Debug, Clone)]
     pub struct DuplicateAutomation<'a> {
         client: &'a super::Client,
@@ -20398,7 +20398,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/automations/{automation_id}/duplicate`
+        /// Sends a `POST` request to `/automations/{automation_id}/duplicate`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -20446,9 +20446,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_automation_runs`]
-
-    [`Client::list_automation_runs`]: super::Client::list_automation_runs*/
+    /// Builder for [`Client::list_automation_runs`]
+    ///
+    /// [`Client::list_automation_runs`]: super::Client::list_automation_runs
     #[derive(Debug, Clone)]
     pub struct ListAutomationRuns<'a> {
         client: &'a super::Client,
@@ -20515,7 +20515,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/automations/{automation_id}/runs`
+        /// Sends a `GET` request to `/automations/{automation_id}/runs`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationRunList>, Error<::portico::WireError>> {
@@ -20575,9 +20575,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_automation_run`]
-
-    [`Client::get_automation_run`]: super::Client::get_automation_run*/
+    /// Builder for [`Client::get_automation_run`]
+    ///
+    /// [`Client::get_automation_run`]: super::Client::get_automation_run
     #[derive(Debug, Clone)]
     pub struct GetAutomationRun<'a> {
         client: &'a super::Client,
@@ -20610,7 +20610,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/automations/{automation_id}/runs/{run_id}`
+        /// Sends a `GET` request to `/automations/{automation_id}/runs/{run_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationRun>, Error<::portico::WireError>> {
@@ -20661,9 +20661,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::stop_automation`]
-
-    [`Client::stop_automation`]: super::Client::stop_automation*/
+    /// Builder for [`Client::stop_automation`]
+    ///
+    /// [`Client::stop_automation`]: super::Client::stop_automation
     #[derive(Debug, Clone)]
     pub struct StopAutomation<'a> {
         client: &'a super::Client,
@@ -20685,7 +20685,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/automations/{automation_id}/stop`
+        /// Sends a `POST` request to `/automations/{automation_id}/stop`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationStopResponse>, Error<::portico::WireError>>
@@ -20734,9 +20734,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_broadcasts`]
-
-    [`Client::list_broadcasts`]: super::Client::list_broadcasts*/
+    /// Builder for [`Client::list_broadcasts`]
+    ///
+    /// [`Client::list_broadcasts`]: super::Client::list_broadcasts
     #[derive(Debug, Clone)]
     pub struct ListBroadcasts<'a> {
         client: &'a super::Client,
@@ -20780,7 +20780,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/broadcasts`
+        /// Sends a `GET` request to `/broadcasts`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BroadcastList>, Error<::portico::WireError>> {
@@ -20831,9 +20831,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_broadcast`]
-
-    [`Client::create_broadcast`]: super::Client::create_broadcast*/
+    /// Builder for [`Client::create_broadcast`]
+    ///
+    /// [`Client::create_broadcast`]: super::Client::create_broadcast
     #[derive(Debug, Clone)]
     pub struct CreateBroadcast<'a> {
         client: &'a super::Client,
@@ -20868,7 +20868,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/broadcasts`
+        /// Sends a `POST` request to `/broadcasts`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -20912,9 +20912,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_broadcast`]
-
-    [`Client::get_broadcast`]: super::Client::get_broadcast*/
+    /// Builder for [`Client::get_broadcast`]
+    ///
+    /// [`Client::get_broadcast`]: super::Client::get_broadcast
     #[derive(Debug, Clone)]
     pub struct GetBroadcast<'a> {
         client: &'a super::Client,
@@ -20936,7 +20936,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/broadcasts/{id}`
+        /// Sends a `GET` request to `/broadcasts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Broadcast>, Error<::portico::WireError>> {
@@ -20981,9 +20981,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_broadcast`]
-
-    [`Client::delete_broadcast`]: super::Client::delete_broadcast*/
+    /// Builder for [`Client::delete_broadcast`]
+    ///
+    /// [`Client::delete_broadcast`]: super::Client::delete_broadcast
     #[derive(Debug, Clone)]
     pub struct DeleteBroadcast<'a> {
         client: &'a super::Client,
@@ -21005,7 +21005,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/broadcasts/{id}`
+        /// Sends a `DELETE` request to `/broadcasts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -21050,9 +21050,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_broadcast`]
-
-    [`Client::update_broadcast`]: super::Client::update_broadcast*/
+    /// Builder for [`Client::update_broadcast`]
+    ///
+    /// [`Client::update_broadcast`]: super::Client::update_broadcast
     #[derive(Debug, Clone)]
     pub struct UpdateBroadcast<'a> {
         client: &'a super::Client,
@@ -21098,7 +21098,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/broadcasts/{id}`
+        /// Sends a `PATCH` request to `/broadcasts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -21147,9 +21147,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::cancel_broadcast`]
-
-    [`Client::cancel_broadcast`]: super::Client::cancel_broadcast*/
+    /// Builder for [`Client::cancel_broadcast`]
+    ///
+    /// [`Client::cancel_broadcast`]: super::Client::cancel_broadcast
     #[derive(Debug, Clone)]
     pub struct CancelBroadcast<'a> {
         client: &'a super::Client,
@@ -21171,7 +21171,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/broadcasts/{id}/cancel`
+        /// Sends a `POST` request to `/broadcasts/{id}/cancel`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -21216,9 +21216,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_broadcast_clicked_links`]
-
-    [`Client::list_broadcast_clicked_links`]: super::Client::list_broadcast_clicked_links*/
+    /// Builder for [`Client::list_broadcast_clicked_links`]
+    ///
+    /// [`Client::list_broadcast_clicked_links`]: super::Client::list_broadcast_clicked_links
     #[derive(Debug, Clone)]
     pub struct ListBroadcastClickedLinks<'a> {
         client: &'a super::Client,
@@ -21273,7 +21273,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/broadcasts/{id}/clicked-links`
+        /// Sends a `GET` request to `/broadcasts/{id}/clicked-links`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BroadcastClickedLinkList>, Error<::portico::WireError>>
@@ -21331,9 +21331,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_broadcast_recipients`]
-
-    [`Client::list_broadcast_recipients`]: super::Client::list_broadcast_recipients*/
+    /// Builder for [`Client::list_broadcast_recipients`]
+    ///
+    /// [`Client::list_broadcast_recipients`]: super::Client::list_broadcast_recipients
     #[derive(Debug, Clone)]
     pub struct ListBroadcastRecipients<'a> {
         client: &'a super::Client,
@@ -21423,7 +21423,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/broadcasts/{id}/recipients`
+        /// Sends a `GET` request to `/broadcasts/{id}/recipients`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BroadcastRecipientList>, Error<::portico::WireError>>
@@ -21493,9 +21493,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::send_broadcast`]
-
-    [`Client::send_broadcast`]: super::Client::send_broadcast*/
+    /// Builder for [`Client::send_broadcast`]
+    ///
+    /// [`Client::send_broadcast`]: super::Client::send_broadcast
     #[derive(Debug, Clone)]
     pub struct SendBroadcast<'a> {
         client: &'a super::Client,
@@ -21541,7 +21541,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/broadcasts/{id}/send`
+        /// Sends a `POST` request to `/broadcasts/{id}/send`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BroadcastSendResponse>, Error<::portico::WireError>>
@@ -21591,9 +21591,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_contact_properties`]
-
-    [`Client::list_contact_properties`]: super::Client::list_contact_properties*/
+    /// Builder for [`Client::list_contact_properties`]
+    ///
+    /// [`Client::list_contact_properties`]: super::Client::list_contact_properties
     #[derive(Debug, Clone)]
     pub struct ListContactProperties<'a> {
         client: &'a super::Client,
@@ -21637,7 +21637,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contact-properties`
+        /// Sends a `GET` request to `/contact-properties`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactPropertyList>, Error<::portico::WireError>>
@@ -21689,9 +21689,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_contact_property`]
-
-    [`Client::create_contact_property`]: super::Client::create_contact_property*/
+    /// Builder for [`Client::create_contact_property`]
+    ///
+    /// [`Client::create_contact_property`]: super::Client::create_contact_property
     #[derive(Debug, Clone)]
     pub struct CreateContactProperty<'a> {
         client: &'a super::Client,
@@ -21727,7 +21727,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/contact-properties`
+        /// Sends a `POST` request to `/contact-properties`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -21773,9 +21773,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_contact_property`]
-
-    [`Client::get_contact_property`]: super::Client::get_contact_property*/
+    /// Builder for [`Client::get_contact_property`]
+    ///
+    /// [`Client::get_contact_property`]: super::Client::get_contact_property
     #[derive(Debug, Clone)]
     pub struct GetContactProperty<'a> {
         client: &'a super::Client,
@@ -21797,7 +21797,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contact-properties/{id}`
+        /// Sends a `GET` request to `/contact-properties/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactProperty>, Error<::portico::WireError>> {
@@ -21842,9 +21842,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_contact_property`]
-
-    [`Client::delete_contact_property`]: super::Client::delete_contact_property*/
+    /// Builder for [`Client::delete_contact_property`]
+    ///
+    /// [`Client::delete_contact_property`]: super::Client::delete_contact_property
     #[derive(Debug, Clone)]
     pub struct DeleteContactProperty<'a> {
         client: &'a super::Client,
@@ -21866,7 +21866,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/contact-properties/{id}`
+        /// Sends a `DELETE` request to `/contact-properties/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -21911,9 +21911,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_contact_property`]
-
-    [`Client::update_contact_property`]: super::Client::update_contact_property*/
+    /// Builder for [`Client::update_contact_property`]
+    ///
+    /// [`Client::update_contact_property`]: super::Client::update_contact_property
     #[derive(Debug, Clone)]
     pub struct UpdateContactProperty<'a> {
         client: &'a super::Client,
@@ -21960,7 +21960,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/contact-properties/{id}`
+        /// Sends a `PATCH` request to `/contact-properties/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -22011,9 +22011,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_contacts`]
-
-    [`Client::list_contacts`]: super::Client::list_contacts*/
+    /// Builder for [`Client::list_contacts`]
+    ///
+    /// [`Client::list_contacts`]: super::Client::list_contacts
     #[derive(Debug, Clone)]
     pub struct ListContacts<'a> {
         client: &'a super::Client,
@@ -22068,7 +22068,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts`
+        /// Sends a `GET` request to `/contacts`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListContactsResponse>, Error<::portico::WireError>>
@@ -22126,9 +22126,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_contact`]
-
-    [`Client::create_contact`]: super::Client::create_contact*/
+    /// Builder for [`Client::create_contact`]
+    ///
+    /// [`Client::create_contact`]: super::Client::create_contact
     #[derive(Debug, Clone)]
     pub struct CreateContact<'a> {
         client: &'a super::Client,
@@ -22163,7 +22163,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/contacts`
+        /// Sends a `POST` request to `/contacts`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -22207,9 +22207,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_contact_imports`]
-
-    [`Client::list_contact_imports`]: super::Client::list_contact_imports*/
+    /// Builder for [`Client::list_contact_imports`]
+    ///
+    /// [`Client::list_contact_imports`]: super::Client::list_contact_imports
     #[derive(Debug, Clone)]
     pub struct ListContactImports<'a> {
         client: &'a super::Client,
@@ -22265,7 +22265,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts/imports`
+        /// Sends a `GET` request to `/contacts/imports`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListContactImportsResponse>, Error<::portico::WireError>>
@@ -22320,9 +22320,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_contact_import`]
-
-    [`Client::get_contact_import`]: super::Client::get_contact_import*/
+    /// Builder for [`Client::get_contact_import`]
+    ///
+    /// [`Client::get_contact_import`]: super::Client::get_contact_import
     #[derive(Debug, Clone)]
     pub struct GetContactImport<'a> {
         client: &'a super::Client,
@@ -22344,7 +22344,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts/imports/{id}`
+        /// Sends a `GET` request to `/contacts/imports/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactImport>, Error<::portico::WireError>> {
@@ -22389,9 +22389,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_contact_segments`]
-
-    [`Client::list_contact_segments`]: super::Client::list_contact_segments*/
+    /// Builder for [`Client::list_contact_segments`]
+    ///
+    /// [`Client::list_contact_segments`]: super::Client::list_contact_segments
     #[derive(Debug, Clone)]
     pub struct ListContactSegments<'a> {
         client: &'a super::Client,
@@ -22446,7 +22446,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts/{contact_id}/segments`
+        /// Sends a `GET` request to `/contacts/{contact_id}/segments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListContactSegmentsResponse>, Error<::portico::WireError>>
@@ -22504,9 +22504,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::add_contact_to_segment`]
-
-    [`Client::add_contact_to_segment`]: super::Client::add_contact_to_segment*/
+    /// Builder for [`Client::add_contact_to_segment`]
+    ///
+    /// [`Client::add_contact_to_segment`]: super::Client::add_contact_to_segment
     #[derive(Debug, Clone)]
     pub struct AddContactToSegment<'a> {
         client: &'a super::Client,
@@ -22539,7 +22539,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/contacts/{contact_id}/segments/{segment_id}`
+        /// Sends a `POST` request to `/contacts/{contact_id}/segments/{segment_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactSegmentMembership>, Error<::portico::WireError>>
@@ -22591,9 +22591,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::remove_contact_from_segment`]
-
-    [`Client::remove_contact_from_segment`]: super::Client::remove_contact_from_segment*/
+    /// Builder for [`Client::remove_contact_from_segment`]
+    ///
+    /// [`Client::remove_contact_from_segment`]: super::Client::remove_contact_from_segment
     #[derive(Debug, Clone)]
     pub struct RemoveContactFromSegment<'a> {
         client: &'a super::Client,
@@ -22626,7 +22626,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/contacts/{contact_id}/segments/{segment_id}`
+        /// Sends a `DELETE` request to `/contacts/{contact_id}/segments/{segment_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactSegmentRemoval>, Error<::portico::WireError>>
@@ -22678,9 +22678,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_contact_topics`]
-
-    [`Client::list_contact_topics`]: super::Client::list_contact_topics*/
+    /// Builder for [`Client::list_contact_topics`]
+    ///
+    /// [`Client::list_contact_topics`]: super::Client::list_contact_topics
     #[derive(Debug, Clone)]
     pub struct ListContactTopics<'a> {
         client: &'a super::Client,
@@ -22735,7 +22735,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts/{contact_id}/topics`
+        /// Sends a `GET` request to `/contacts/{contact_id}/topics`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListContactTopicsResponse>, Error<::portico::WireError>>
@@ -22793,9 +22793,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_contact_topics`]
-
-    [`Client::update_contact_topics`]: super::Client::update_contact_topics*/
+    /// Builder for [`Client::update_contact_topics`]
+    ///
+    /// [`Client::update_contact_topics`]: super::Client::update_contact_topics
     #[derive(Debug, Clone)]
     pub struct UpdateContactTopics<'a> {
         client: &'a super::Client,
@@ -22842,7 +22842,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/contacts/{contact_id}/topics`
+        /// Sends a `PATCH` request to `/contacts/{contact_id}/topics`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateContactTopicsResponse>, Error<::portico::WireError>>
@@ -22898,9 +22898,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_contact`]
-
-    [`Client::get_contact`]: super::Client::get_contact*/
+    /// Builder for [`Client::get_contact`]
+    ///
+    /// [`Client::get_contact`]: super::Client::get_contact
     #[derive(Debug, Clone)]
     pub struct GetContact<'a> {
         client: &'a super::Client,
@@ -22922,7 +22922,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/contacts/{id}`
+        /// Sends a `GET` request to `/contacts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
@@ -22967,9 +22967,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_contact`]
-
-    [`Client::delete_contact`]: super::Client::delete_contact*/
+    /// Builder for [`Client::delete_contact`]
+    ///
+    /// [`Client::delete_contact`]: super::Client::delete_contact
     #[derive(Debug, Clone)]
     pub struct DeleteContact<'a> {
         client: &'a super::Client,
@@ -22991,7 +22991,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/contacts/{id}`
+        /// Sends a `DELETE` request to `/contacts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -23036,9 +23036,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_contact`]
-
-    [`Client::update_contact`]: super::Client::update_contact*/
+    /// Builder for [`Client::update_contact`]
+    ///
+    /// [`Client::update_contact`]: super::Client::update_contact
     #[derive(Debug, Clone)]
     pub struct UpdateContact<'a> {
         client: &'a super::Client,
@@ -23084,7 +23084,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/contacts/{id}`
+        /// Sends a `PATCH` request to `/contacts/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -23133,9 +23133,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_domains`]
-
-    [`Client::list_domains`]: super::Client::list_domains*/
+    /// Builder for [`Client::list_domains`]
+    ///
+    /// [`Client::list_domains`]: super::Client::list_domains
     #[derive(Debug, Clone)]
     pub struct ListDomains<'a> {
         client: &'a super::Client,
@@ -23179,7 +23179,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/domains`
+        /// Sends a `GET` request to `/domains`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListDomainsResponse>, Error<::portico::WireError>>
@@ -23231,9 +23231,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_domain`]
-
-    [`Client::create_domain`]: super::Client::create_domain*/
+    /// Builder for [`Client::create_domain`]
+    ///
+    /// [`Client::create_domain`]: super::Client::create_domain
     #[derive(Debug, Clone)]
     pub struct CreateDomain<'a> {
         client: &'a super::Client,
@@ -23266,7 +23266,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/domains`
+        /// Sends a `POST` request to `/domains`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateDomainResponse>, Error<::portico::WireError>>
@@ -23311,9 +23311,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_domain_claim`]
-
-    [`Client::create_domain_claim`]: super::Client::create_domain_claim*/
+    /// Builder for [`Client::create_domain_claim`]
+    ///
+    /// [`Client::create_domain_claim`]: super::Client::create_domain_claim
     #[derive(Debug, Clone)]
     pub struct CreateDomainClaim<'a> {
         client: &'a super::Client,
@@ -23348,7 +23348,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/domains/claim`
+        /// Sends a `POST` request to `/domains/claim`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
@@ -23394,9 +23394,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_domain`]
-
-    [`Client::get_domain`]: super::Client::get_domain*/
+    /// Builder for [`Client::get_domain`]
+    ///
+    /// [`Client::get_domain`]: super::Client::get_domain
     #[derive(Debug, Clone)]
     pub struct GetDomain<'a> {
         client: &'a super::Client,
@@ -23418,7 +23418,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/domains/{domain_id}`
+        /// Sends a `GET` request to `/domains/{domain_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Domain>, Error<::portico::WireError>> {
@@ -23463,9 +23463,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_domain`]
-
-    [`Client::delete_domain`]: super::Client::delete_domain*/
+    /// Builder for [`Client::delete_domain`]
+    ///
+    /// [`Client::delete_domain`]: super::Client::delete_domain
     #[derive(Debug, Clone)]
     pub struct DeleteDomain<'a> {
         client: &'a super::Client,
@@ -23487,7 +23487,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/domains/{domain_id}`
+        /// Sends a `DELETE` request to `/domains/{domain_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -23532,9 +23532,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_domain`]
-
-    [`Client::update_domain`]: super::Client::update_domain*/
+    /// Builder for [`Client::update_domain`]
+    ///
+    /// [`Client::update_domain`]: super::Client::update_domain
     #[derive(Debug, Clone)]
     pub struct UpdateDomain<'a> {
         client: &'a super::Client,
@@ -23578,7 +23578,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/domains/{domain_id}`
+        /// Sends a `PATCH` request to `/domains/{domain_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -23631,9 +23631,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_domain_claim`]
-
-    [`Client::get_domain_claim`]: super::Client::get_domain_claim*/
+    /// Builder for [`Client::get_domain_claim`]
+    ///
+    /// [`Client::get_domain_claim`]: super::Client::get_domain_claim
     #[derive(Debug, Clone)]
     pub struct GetDomainClaim<'a> {
         client: &'a super::Client,
@@ -23655,7 +23655,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/domains/{domain_id}/claim`
+        /// Sends a `GET` request to `/domains/{domain_id}/claim`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
@@ -23700,9 +23700,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::verify_domain_claim`]
-
-    [`Client::verify_domain_claim`]: super::Client::verify_domain_claim*/
+    /// Builder for [`Client::verify_domain_claim`]
+    ///
+    /// [`Client::verify_domain_claim`]: super::Client::verify_domain_claim
     #[derive(Debug, Clone)]
     pub struct VerifyDomainClaim<'a> {
         client: &'a super::Client,
@@ -23724,7 +23724,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/domains/{domain_id}/claim/verify`
+        /// Sends a `POST` request to `/domains/{domain_id}/claim/verify`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
@@ -23769,9 +23769,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::verify_domain`]
-
-    [`Client::verify_domain`]: super::Client::verify_domain*/
+    /// Builder for [`Client::verify_domain`]
+    ///
+    /// [`Client::verify_domain`]: super::Client::verify_domain
     #[derive(Debug, Clone)]
     pub struct VerifyDomain<'a> {
         client: &'a super::Client,
@@ -23793,7 +23793,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/domains/{domain_id}/verify`
+        /// Sends a `POST` request to `/domains/{domain_id}/verify`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -23838,9 +23838,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_emails`]
-
-    [`Client::list_emails`]: super::Client::list_emails*/
+    /// Builder for [`Client::list_emails`]
+    ///
+    /// [`Client::list_emails`]: super::Client::list_emails
     #[derive(Debug, Clone)]
     pub struct ListEmails<'a> {
         client: &'a super::Client,
@@ -23884,7 +23884,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails`
+        /// Sends a `GET` request to `/emails`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListEmailsResponse>, Error<::portico::WireError>> {
@@ -23935,9 +23935,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::send_email`]
-
-    [`Client::send_email`]: super::Client::send_email*/
+    /// Builder for [`Client::send_email`]
+    ///
+    /// [`Client::send_email`]: super::Client::send_email
     #[derive(Debug, Clone)]
     pub struct SendEmail<'a> {
         client: &'a super::Client,
@@ -23981,7 +23981,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/emails`
+        /// Sends a `POST` request to `/emails`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendEmailResponse>, Error<::portico::WireError>> {
@@ -24033,9 +24033,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::send_batch_emails`]
-
-    [`Client::send_batch_emails`]: super::Client::send_batch_emails*/
+    /// Builder for [`Client::send_batch_emails`]
+    ///
+    /// [`Client::send_batch_emails`]: super::Client::send_batch_emails
     #[derive(Debug, Clone)]
     pub struct SendBatchEmails<'a> {
         client: &'a super::Client,
@@ -24081,7 +24081,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `SendBatchEmailsRequest` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/emails/batch`
+        /// Sends a `POST` request to `/emails/batch`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendBatchEmailsResponse>, Error<::portico::WireError>>
@@ -24137,9 +24137,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_email_metrics`]
-
-    [`Client::get_email_metrics`]: super::Client::get_email_metrics*/
+    /// Builder for [`Client::get_email_metrics`]
+    ///
+    /// [`Client::get_email_metrics`]: super::Client::get_email_metrics
     #[derive(Debug, Clone)]
     pub struct GetEmailMetrics<'a> {
         client: &'a super::Client,
@@ -24270,7 +24270,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/metrics`
+        /// Sends a `GET` request to `/emails/metrics`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailMetricsResponse>, Error<::portico::WireError>>
@@ -24352,9 +24352,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_received_emails`]
-
-    [`Client::list_received_emails`]: super::Client::list_received_emails*/
+    /// Builder for [`Client::list_received_emails`]
+    ///
+    /// [`Client::list_received_emails`]: super::Client::list_received_emails
     #[derive(Debug, Clone)]
     pub struct ListReceivedEmails<'a> {
         client: &'a super::Client,
@@ -24398,7 +24398,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/receiving`
+        /// Sends a `GET` request to `/emails/receiving`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListReceivedEmailsResponse>, Error<::portico::WireError>>
@@ -24450,9 +24450,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_received_email`]
-
-    [`Client::get_received_email`]: super::Client::get_received_email*/
+    /// Builder for [`Client::get_received_email`]
+    ///
+    /// [`Client::get_received_email`]: super::Client::get_received_email
     #[derive(Debug, Clone)]
     pub struct GetReceivedEmail<'a> {
         client: &'a super::Client,
@@ -24474,7 +24474,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/receiving/{email_id}`
+        /// Sends a `GET` request to `/emails/receiving/{email_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReceivedEmail>, Error<::portico::WireError>> {
@@ -24519,9 +24519,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_received_email_attachments`]
-
-    [`Client::list_received_email_attachments`]: super::Client::list_received_email_attachments*/
+    /// Builder for [`Client::list_received_email_attachments`]
+    ///
+    /// [`Client::list_received_email_attachments`]: super::Client::list_received_email_attachments
     #[derive(Debug, Clone)]
     pub struct ListReceivedEmailAttachments<'a> {
         client: &'a super::Client,
@@ -24576,7 +24576,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/receiving/{email_id}/attachments`
+        /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
@@ -24634,9 +24634,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_received_email_attachment`]
-
-    [`Client::get_received_email_attachment`]: super::Client::get_received_email_attachment*/
+    /// Builder for [`Client::get_received_email_attachment`]
+    ///
+    /// [`Client::get_received_email_attachment`]: super::Client::get_received_email_attachment
     #[derive(Debug, Clone)]
     pub struct GetReceivedEmailAttachment<'a> {
         client: &'a super::Client,
@@ -24669,7 +24669,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/receiving/{email_id}/attachments/{attachment_id}`
+        /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments/{attachment_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
@@ -24720,9 +24720,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_email`]
-
-    [`Client::get_email`]: super::Client::get_email*/
+    /// Builder for [`Client::get_email`]
+    ///
+    /// [`Client::get_email`]: super::Client::get_email
     #[derive(Debug, Clone)]
     pub struct GetEmail<'a> {
         client: &'a super::Client,
@@ -24744,7 +24744,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/{email_id}`
+        /// Sends a `GET` request to `/emails/{email_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Email>, Error<::portico::WireError>> {
@@ -24789,9 +24789,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_email`]
-
-    [`Client::update_email`]: super::Client::update_email*/
+    /// Builder for [`Client::update_email`]
+    ///
+    /// [`Client::update_email`]: super::Client::update_email
     #[derive(Debug, Clone)]
     pub struct UpdateEmail<'a> {
         client: &'a super::Client,
@@ -24835,7 +24835,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/emails/{email_id}`
+        /// Sends a `PATCH` request to `/emails/{email_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -24888,9 +24888,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_email_attachments`]
-
-    [`Client::list_email_attachments`]: super::Client::list_email_attachments*/
+    /// Builder for [`Client::list_email_attachments`]
+    ///
+    /// [`Client::list_email_attachments`]: super::Client::list_email_attachments
     #[derive(Debug, Clone)]
     pub struct ListEmailAttachments<'a> {
         client: &'a super::Client,
@@ -24945,7 +24945,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/{email_id}/attachments`
+        /// Sends a `GET` request to `/emails/{email_id}/attachments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
@@ -25003,9 +25003,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_email_attachment`]
-
-    [`Client::get_email_attachment`]: super::Client::get_email_attachment*/
+    /// Builder for [`Client::get_email_attachment`]
+    ///
+    /// [`Client::get_email_attachment`]: super::Client::get_email_attachment
     #[derive(Debug, Clone)]
     pub struct GetEmailAttachment<'a> {
         client: &'a super::Client,
@@ -25038,7 +25038,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/emails/{email_id}/attachments/{attachment_id}`
+        /// Sends a `GET` request to `/emails/{email_id}/attachments/{attachment_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
@@ -25089,9 +25089,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::cancel_email`]
-
-    [`Client::cancel_email`]: super::Client::cancel_email*/
+    /// Builder for [`Client::cancel_email`]
+    ///
+    /// [`Client::cancel_email`]: super::Client::cancel_email
     #[derive(Debug, Clone)]
     pub struct CancelEmail<'a> {
         client: &'a super::Client,
@@ -25113,7 +25113,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/emails/{email_id}/cancel`
+        /// Sends a `POST` request to `/emails/{email_id}/cancel`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -25158,9 +25158,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::share_email`]
-
-    [`Client::share_email`]: super::Client::share_email*/
+    /// Builder for [`Client::share_email`]
+    ///
+    /// [`Client::share_email`]: super::Client::share_email
     #[derive(Debug, Clone)]
     pub struct ShareEmail<'a> {
         client: &'a super::Client,
@@ -25204,7 +25204,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/emails/{email_id}/share`
+        /// Sends a `POST` request to `/emails/{email_id}/share`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShareEmailResponse>, Error<::portico::WireError>> {
@@ -25257,9 +25257,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_events`]
-
-    [`Client::list_events`]: super::Client::list_events*/
+    /// Builder for [`Client::list_events`]
+    ///
+    /// [`Client::list_events`]: super::Client::list_events
     #[derive(Debug, Clone)]
     pub struct ListEvents<'a> {
         client: &'a super::Client,
@@ -25303,7 +25303,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/events`
+        /// Sends a `GET` request to `/events`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<::portico::WireError>> {
@@ -25354,9 +25354,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_event`]
-
-    [`Client::create_event`]: super::Client::create_event*/
+    /// Builder for [`Client::create_event`]
+    ///
+    /// [`Client::create_event`]: super::Client::create_event
     #[derive(Debug, Clone)]
     pub struct CreateEvent<'a> {
         client: &'a super::Client,
@@ -25389,7 +25389,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/events`
+        /// Sends a `POST` request to `/events`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -25433,9 +25433,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::send_event`]
-
-    [`Client::send_event`]: super::Client::send_event*/
+    /// Builder for [`Client::send_event`]
+    ///
+    /// [`Client::send_event`]: super::Client::send_event
     #[derive(Debug, Clone)]
     pub struct SendEvent<'a> {
         client: &'a super::Client,
@@ -25468,7 +25468,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/events/send`
+        /// Sends a `POST` request to `/events/send`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventSendResponse>, Error<::portico::WireError>> {
@@ -25512,9 +25512,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_event`]
-
-    [`Client::get_event`]: super::Client::get_event*/
+    /// Builder for [`Client::get_event`]
+    ///
+    /// [`Client::get_event`]: super::Client::get_event
     #[derive(Debug, Clone)]
     pub struct GetEvent<'a> {
         client: &'a super::Client,
@@ -25536,7 +25536,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/events/{identifier}`
+        /// Sends a `GET` request to `/events/{identifier}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventDefinition>, Error<::portico::WireError>> {
@@ -25581,9 +25581,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_event`]
-
-    [`Client::delete_event`]: super::Client::delete_event*/
+    /// Builder for [`Client::delete_event`]
+    ///
+    /// [`Client::delete_event`]: super::Client::delete_event
     #[derive(Debug, Clone)]
     pub struct DeleteEvent<'a> {
         client: &'a super::Client,
@@ -25605,7 +25605,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/events/{identifier}`
+        /// Sends a `DELETE` request to `/events/{identifier}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -25650,9 +25650,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_event`]
-
-    [`Client::update_event`]: super::Client::update_event*/
+    /// Builder for [`Client::update_event`]
+    ///
+    /// [`Client::update_event`]: super::Client::update_event
     #[derive(Debug, Clone)]
     pub struct UpdateEvent<'a> {
         client: &'a super::Client,
@@ -25696,7 +25696,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/events/{identifier}`
+        /// Sends a `PATCH` request to `/events/{identifier}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -25749,9 +25749,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_logs`]
-
-    [`Client::list_logs`]: super::Client::list_logs*/
+    /// Builder for [`Client::list_logs`]
+    ///
+    /// [`Client::list_logs`]: super::Client::list_logs
     #[derive(Debug, Clone)]
     pub struct ListLogs<'a> {
         client: &'a super::Client,
@@ -25795,7 +25795,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/logs`
+        /// Sends a `GET` request to `/logs`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LogList>, Error<::portico::WireError>> {
@@ -25846,9 +25846,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_log`]
-
-    [`Client::get_log`]: super::Client::get_log*/
+    /// Builder for [`Client::get_log`]
+    ///
+    /// [`Client::get_log`]: super::Client::get_log
     #[derive(Debug, Clone)]
     pub struct GetLog<'a> {
         client: &'a super::Client,
@@ -25870,7 +25870,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/logs/{log_id}`
+        /// Sends a `GET` request to `/logs/{log_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Log>, Error<::portico::WireError>> {
             let Self { client, log_id } = self;
             let log_id = log_id.map_err(Error::InvalidRequest)?;
@@ -25913,9 +25913,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_oauth_grants`]
-
-    [`Client::list_oauth_grants`]: super::Client::list_oauth_grants*/
+    /// Builder for [`Client::list_oauth_grants`]
+    ///
+    /// [`Client::list_oauth_grants`]: super::Client::list_oauth_grants
     #[derive(Debug, Clone)]
     pub struct ListOauthGrants<'a> {
         client: &'a super::Client,
@@ -25959,7 +25959,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/oauth/grants`
+        /// Sends a `GET` request to `/oauth/grants`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListOAuthGrantsResponse>, Error<::portico::WireError>>
@@ -26011,9 +26011,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::revoke_oauth_grant`]
-
-    [`Client::revoke_oauth_grant`]: super::Client::revoke_oauth_grant*/
+    /// Builder for [`Client::revoke_oauth_grant`]
+    ///
+    /// [`Client::revoke_oauth_grant`]: super::Client::revoke_oauth_grant
     #[derive(Debug, Clone)]
     pub struct RevokeOauthGrant<'a> {
         client: &'a super::Client,
@@ -26035,7 +26035,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/oauth/grants/{oauth_grant_id}`
+        /// Sends a `DELETE` request to `/oauth/grants/{oauth_grant_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RevokeOAuthGrantResponse>, Error<::portico::WireError>>
@@ -26084,9 +26084,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_segments`]
-
-    [`Client::list_segments`]: super::Client::list_segments*/
+    /// Builder for [`Client::list_segments`]
+    ///
+    /// [`Client::list_segments`]: super::Client::list_segments
     #[derive(Debug, Clone)]
     pub struct ListSegments<'a> {
         client: &'a super::Client,
@@ -26130,7 +26130,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/segments`
+        /// Sends a `GET` request to `/segments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SegmentList>, Error<::portico::WireError>> {
@@ -26181,9 +26181,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_segment`]
-
-    [`Client::create_segment`]: super::Client::create_segment*/
+    /// Builder for [`Client::create_segment`]
+    ///
+    /// [`Client::create_segment`]: super::Client::create_segment
     #[derive(Debug, Clone)]
     pub struct CreateSegment<'a> {
         client: &'a super::Client,
@@ -26218,7 +26218,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/segments`
+        /// Sends a `POST` request to `/segments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -26262,9 +26262,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_segment`]
-
-    [`Client::get_segment`]: super::Client::get_segment*/
+    /// Builder for [`Client::get_segment`]
+    ///
+    /// [`Client::get_segment`]: super::Client::get_segment
     #[derive(Debug, Clone)]
     pub struct GetSegment<'a> {
         client: &'a super::Client,
@@ -26286,7 +26286,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/segments/{id}`
+        /// Sends a `GET` request to `/segments/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Segment>, Error<::portico::WireError>> {
@@ -26331,9 +26331,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_segment`]
-
-    [`Client::delete_segment`]: super::Client::delete_segment*/
+    /// Builder for [`Client::delete_segment`]
+    ///
+    /// [`Client::delete_segment`]: super::Client::delete_segment
     #[derive(Debug, Clone)]
     pub struct DeleteSegment<'a> {
         client: &'a super::Client,
@@ -26355,7 +26355,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/segments/{id}`
+        /// Sends a `DELETE` request to `/segments/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -26400,9 +26400,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_suppressions`]
-
-    [`Client::list_suppressions`]: super::Client::list_suppressions*/
+    /// Builder for [`Client::list_suppressions`]
+    ///
+    /// [`Client::list_suppressions`]: super::Client::list_suppressions
     #[derive(Debug, Clone)]
     pub struct ListSuppressions<'a> {
         client: &'a super::Client,
@@ -26457,7 +26457,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/suppressions`
+        /// Sends a `GET` request to `/suppressions`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SuppressionList>, Error<::portico::WireError>> {
@@ -26511,9 +26511,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::add_suppression`]
-
-    [`Client::add_suppression`]: super::Client::add_suppression*/
+    /// Builder for [`Client::add_suppression`]
+    ///
+    /// [`Client::add_suppression`]: super::Client::add_suppression
     #[derive(Debug, Clone)]
     pub struct AddSuppression<'a> {
         client: &'a super::Client,
@@ -26548,7 +26548,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/suppressions`
+        /// Sends a `POST` request to `/suppressions`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -26592,9 +26592,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::add_batch_suppressions`]
-
-    [`Client::add_batch_suppressions`]: super::Client::add_batch_suppressions*/
+    /// Builder for [`Client::add_batch_suppressions`]
+    ///
+    /// [`Client::add_batch_suppressions`]: super::Client::add_batch_suppressions
     #[derive(Debug, Clone)]
     pub struct AddBatchSuppressions<'a> {
         client: &'a super::Client,
@@ -26630,7 +26630,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/suppressions/batch/add`
+        /// Sends a `POST` request to `/suppressions/batch/add`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SuppressionBatchAddResponse>, Error<::portico::WireError>>
@@ -26677,9 +26677,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_batch_suppressions`]
-
-    [`Client::delete_batch_suppressions`]: super::Client::delete_batch_suppressions*/
+    /// Builder for [`Client::delete_batch_suppressions`]
+    ///
+    /// [`Client::delete_batch_suppressions`]: super::Client::delete_batch_suppressions
     #[derive(Debug, Clone)]
     pub struct DeleteBatchSuppressions<'a> {
         client: &'a super::Client,
@@ -26715,7 +26715,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/suppressions/batch/remove`
+        /// Sends a `POST` request to `/suppressions/batch/remove`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SuppressionBatchDeleteResponse>, Error<::portico::WireError>>
@@ -26762,9 +26762,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_suppression`]
-
-    [`Client::get_suppression`]: super::Client::get_suppression*/
+    /// Builder for [`Client::get_suppression`]
+    ///
+    /// [`Client::get_suppression`]: super::Client::get_suppression
     #[derive(Debug, Clone)]
     pub struct GetSuppression<'a> {
         client: &'a super::Client,
@@ -26786,7 +26786,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/suppressions/{suppression}`
+        /// Sends a `GET` request to `/suppressions/{suppression}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Suppression>, Error<::portico::WireError>> {
@@ -26834,9 +26834,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_suppression`]
-
-    [`Client::delete_suppression`]: super::Client::delete_suppression*/
+    /// Builder for [`Client::delete_suppression`]
+    ///
+    /// [`Client::delete_suppression`]: super::Client::delete_suppression
     #[derive(Debug, Clone)]
     pub struct DeleteSuppression<'a> {
         client: &'a super::Client,
@@ -26858,7 +26858,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/suppressions/{suppression}`
+        /// Sends a `DELETE` request to `/suppressions/{suppression}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -26906,9 +26906,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_templates`]
-
-    [`Client::list_templates`]: super::Client::list_templates*/
+    /// Builder for [`Client::list_templates`]
+    ///
+    /// [`Client::list_templates`]: super::Client::list_templates
     #[derive(Debug, Clone)]
     pub struct ListTemplates<'a> {
         client: &'a super::Client,
@@ -26952,7 +26952,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/templates`
+        /// Sends a `GET` request to `/templates`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListTemplatesResponse>, Error<::portico::WireError>>
@@ -27004,9 +27004,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_template`]
-
-    [`Client::create_template`]: super::Client::create_template*/
+    /// Builder for [`Client::create_template`]
+    ///
+    /// [`Client::create_template`]: super::Client::create_template
     #[derive(Debug, Clone)]
     pub struct CreateTemplate<'a> {
         client: &'a super::Client,
@@ -27041,7 +27041,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/templates`
+        /// Sends a `POST` request to `/templates`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27085,9 +27085,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_template`]
-
-    [`Client::get_template`]: super::Client::get_template*/
+    /// Builder for [`Client::get_template`]
+    ///
+    /// [`Client::get_template`]: super::Client::get_template
     #[derive(Debug, Clone)]
     pub struct GetTemplate<'a> {
         client: &'a super::Client,
@@ -27109,7 +27109,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/templates/{id}`
+        /// Sends a `GET` request to `/templates/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Template>, Error<::portico::WireError>> {
@@ -27154,9 +27154,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_template`]
-
-    [`Client::delete_template`]: super::Client::delete_template*/
+    /// Builder for [`Client::delete_template`]
+    ///
+    /// [`Client::delete_template`]: super::Client::delete_template
     #[derive(Debug, Clone)]
     pub struct DeleteTemplate<'a> {
         client: &'a super::Client,
@@ -27178,7 +27178,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/templates/{id}`
+        /// Sends a `DELETE` request to `/templates/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -27223,9 +27223,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_template`]
-
-    [`Client::update_template`]: super::Client::update_template*/
+    /// Builder for [`Client::update_template`]
+    ///
+    /// [`Client::update_template`]: super::Client::update_template
     #[derive(Debug, Clone)]
     pub struct UpdateTemplate<'a> {
         client: &'a super::Client,
@@ -27271,7 +27271,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/templates/{id}`
+        /// Sends a `PATCH` request to `/templates/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27320,9 +27320,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::duplicate_template`]
-
-    [`Client::duplicate_template`]: super::Client::duplicate_template*/
+    /// Builder for [`Client::duplicate_template`]
+    ///
+    /// [`Client::duplicate_template`]: super::Client::duplicate_template
     #[derive(Debug, Clone)]
     pub struct DuplicateTemplate<'a> {
         client: &'a super::Client,
@@ -27344,7 +27344,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/templates/{id}/duplicate`
+        /// Sends a `POST` request to `/templates/{id}/duplicate`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27389,9 +27389,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::publish_template`]
-
-    [`Client::publish_template`]: super::Client::publish_template*/
+    /// Builder for [`Client::publish_template`]
+    ///
+    /// [`Client::publish_template`]: super::Client::publish_template
     #[derive(Debug, Clone)]
     pub struct PublishTemplate<'a> {
         client: &'a super::Client,
@@ -27413,7 +27413,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `POST` request to `/templates/{id}/publish`
+        /// Sends a `POST` request to `/templates/{id}/publish`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27458,9 +27458,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_topics`]
-
-    [`Client::list_topics`]: super::Client::list_topics*/
+    /// Builder for [`Client::list_topics`]
+    ///
+    /// [`Client::list_topics`]: super::Client::list_topics
     #[derive(Debug, Clone)]
     pub struct ListTopics<'a> {
         client: &'a super::Client,
@@ -27504,7 +27504,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/topics`
+        /// Sends a `GET` request to `/topics`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TopicList>, Error<::portico::WireError>> {
@@ -27555,9 +27555,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_topic`]
-
-    [`Client::create_topic`]: super::Client::create_topic*/
+    /// Builder for [`Client::create_topic`]
+    ///
+    /// [`Client::create_topic`]: super::Client::create_topic
     #[derive(Debug, Clone)]
     pub struct CreateTopic<'a> {
         client: &'a super::Client,
@@ -27590,7 +27590,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/topics`
+        /// Sends a `POST` request to `/topics`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27634,9 +27634,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_topic`]
-
-    [`Client::get_topic`]: super::Client::get_topic*/
+    /// Builder for [`Client::get_topic`]
+    ///
+    /// [`Client::get_topic`]: super::Client::get_topic
     #[derive(Debug, Clone)]
     pub struct GetTopic<'a> {
         client: &'a super::Client,
@@ -27658,7 +27658,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/topics/{id}`
+        /// Sends a `GET` request to `/topics/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Topic>, Error<::portico::WireError>> {
@@ -27699,9 +27699,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_topic`]
-
-    [`Client::delete_topic`]: super::Client::delete_topic*/
+    /// Builder for [`Client::delete_topic`]
+    ///
+    /// [`Client::delete_topic`]: super::Client::delete_topic
     #[derive(Debug, Clone)]
     pub struct DeleteTopic<'a> {
         client: &'a super::Client,
@@ -27723,7 +27723,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/topics/{id}`
+        /// Sends a `DELETE` request to `/topics/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -27764,9 +27764,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_topic`]
-
-    [`Client::update_topic`]: super::Client::update_topic*/
+    /// Builder for [`Client::update_topic`]
+    ///
+    /// [`Client::update_topic`]: super::Client::update_topic
     #[derive(Debug, Clone)]
     pub struct UpdateTopic<'a> {
         client: &'a super::Client,
@@ -27810,7 +27810,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/topics/{id}`
+        /// Sends a `PATCH` request to `/topics/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
@@ -27855,9 +27855,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_webhooks`]
-
-    [`Client::list_webhooks`]: super::Client::list_webhooks*/
+    /// Builder for [`Client::list_webhooks`]
+    ///
+    /// [`Client::list_webhooks`]: super::Client::list_webhooks
     #[derive(Debug, Clone)]
     pub struct ListWebhooks<'a> {
         client: &'a super::Client,
@@ -27901,7 +27901,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/webhooks`
+        /// Sends a `GET` request to `/webhooks`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookList>, Error<::portico::WireError>> {
@@ -27952,9 +27952,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook`]
-
-    [`Client::create_webhook`]: super::Client::create_webhook*/
+    /// Builder for [`Client::create_webhook`]
+    ///
+    /// [`Client::create_webhook`]: super::Client::create_webhook
     #[derive(Debug, Clone)]
     pub struct CreateWebhook<'a> {
         client: &'a super::Client,
@@ -27989,7 +27989,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/webhooks`
+        /// Sends a `POST` request to `/webhooks`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookCreated>, Error<::portico::WireError>> {
@@ -28033,9 +28033,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_webhook`]
-
-    [`Client::get_webhook`]: super::Client::get_webhook*/
+    /// Builder for [`Client::get_webhook`]
+    ///
+    /// [`Client::get_webhook`]: super::Client::get_webhook
     #[derive(Debug, Clone)]
     pub struct GetWebhook<'a> {
         client: &'a super::Client,
@@ -28057,7 +28057,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/webhooks/{webhook_id}`
+        /// Sends a `GET` request to `/webhooks/{webhook_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Webhook>, Error<::portico::WireError>> {
@@ -28102,9 +28102,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_webhook`]
-
-    [`Client::delete_webhook`]: super::Client::delete_webhook*/
+    /// Builder for [`Client::delete_webhook`]
+    ///
+    /// [`Client::delete_webhook`]: super::Client::delete_webhook
     #[derive(Debug, Clone)]
     pub struct DeleteWebhook<'a> {
         client: &'a super::Client,
@@ -28126,7 +28126,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/webhooks/{webhook_id}`
+        /// Sends a `DELETE` request to `/webhooks/{webhook_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
@@ -28171,9 +28171,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_webhook`]
-
-    [`Client::update_webhook`]: super::Client::update_webhook*/
+    /// Builder for [`Client::update_webhook`]
+    ///
+    /// [`Client::update_webhook`]: super::Client::update_webhook
     #[derive(Debug, Clone)]
     pub struct UpdateWebhook<'a> {
         client: &'a super::Client,
@@ -28219,7 +28219,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/webhooks/{webhook_id}`
+        /// Sends a `PATCH` request to `/webhooks/{webhook_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
