@@ -125,7 +125,7 @@ pub fn generate_spec(label: &str, text: &str) -> Result<Crate, String> {
         return Err(message.trim_end().to_string());
     }
     let facts = facts::collect(&spec).map_err(|e| format!("{label}: {e}"))?;
-    let input = facts::progenitor_input(&spec, &facts);
+    let input = facts::progenitor_input(&spec);
     let openapi: openapiv3::OpenAPI = serde_json::from_value(input)
         .map_err(|e| format!("{label}: not a valid OpenAPI 3.0 document: {e}"))?;
 

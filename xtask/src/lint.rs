@@ -241,7 +241,7 @@ impl<'a> Lint<'a> {
             self.all_of(parts, at);
         }
         if let Some(default) = map.get("default")
-            && let Some(message) = bad_default(self.spec, map, default)
+            && let Some(message) = bad_default(map, default)
         {
             self.problem(at, message);
         }
@@ -660,11 +660,7 @@ pub fn error_schema(spec: &Value) -> Result<(String, Value), String> {
     }
 }
 
-fn bad_default(
-    spec: &Value,
-    schema: &serde_json::Map<String, Value>,
-    default: &Value,
-) -> Option<String> {
+fn bad_default(schema: &serde_json::Map<String, Value>, default: &Value) -> Option<String> {
     let ty = schema.get("type").and_then(Value::as_str);
     let ok = match ty {
         Some("string") => default.is_string(),
@@ -675,7 +671,6 @@ fn bad_default(
         Some("object") => default.is_object(),
         _ => true,
     };
-    let _ = spec;
     if !ok {
         let ty = ty.unwrap_or_default();
         return Some(format!(

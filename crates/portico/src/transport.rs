@@ -28,6 +28,7 @@ pub async fn exec(
     info: &OperationInfo,
 ) -> reqwest::Result<reqwest::Response> {
     let provider = config.provider();
+    // `info` names the operation; retries and tracing (issue #5) will use it.
     let _ = info;
     let headers = request.headers_mut();
     // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
