@@ -381,3 +381,19 @@ fn a_missing_key_is_a_clear_error() {
     let err = Client::builder().build().unwrap_err();
     insta::assert_snapshot!(err.to_string(), @"invalid argument: no API key: call api_key(..) or set RESEND_API_KEY");
 }
+
+#[tokio::test]
+async fn a_multipart_call_fails_the_same_way() {
+    let wire = Wire::reply(resend_error(
+        422,
+        "invalid_parameter",
+        "`file` must be a CSV file.",
+    ))
+    .await;
+    let form = reqwest::multipart::Form::new().text("on_conflict", "skip");
+    let err = client(&wire).create_contact_import(form).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(err.code(), Some("invalid_parameter"));
+    assert_eq!(err.request_id(), Some("req_422"));
+}

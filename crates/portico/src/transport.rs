@@ -268,11 +268,11 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
     let info = OperationInfo { operation_id };
     let response = exec(config, http, request, &info).await?;
     if response.status().as_u16() == CARRIER_STATUS {
-        let body = response.bytes().await?;
-        let wire: WireError = serde_json::from_slice(&body).map_err(|e| {
-            crate::Error::new(ErrorKind::Decode, format!("runtime error body: {e}"))
-        })?;
-        return Err(crate::Error::from_wire(wire));
+        // The same path as generated methods: the carrier's body is a WireError.
+        let wire =
+            progenitor_client::ResponseValue::<WireError>::from_response::<WireError>(response)
+                .await?;
+        return Err(progenitor_client::Error::ErrorResponse(wire).into());
     }
     Ok(decode(config, response).await?)
 }
