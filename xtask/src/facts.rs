@@ -19,6 +19,12 @@ pub struct Facts {
     pub auth: Auth,
     pub error: ErrorFacts,
     pub request_id_headers: Vec<String>,
+    pub rate_limits: Vec<RateLimitRule>,
+    /// `ResetFormat` variant name.
+    pub rate_limit_reset: String,
+    pub webhooks: Option<Webhooks>,
+    /// `x-portico.quick-start`: the body of the crate docs' example (a `no_run` doctest).
+    pub quick_start: String,
     /// Sorted by id.
     pub operations: Vec<Operation>,
     /// Named string enums, sorted by name.
@@ -37,6 +43,35 @@ pub struct ErrorFacts {
     pub message: Vec<String>,
     /// Provider code → `portico::ErrorKind` variant name.
     pub kinds: Vec<(String, String)>,
+    /// HTTP status → `portico::ErrorKind` variant name.
+    pub statuses: Vec<(u16, String)>,
+}
+
+#[derive(Debug)]
+pub struct RateLimitRule {
+    pub requests: u32,
+    pub per_seconds: u32,
+    pub scope: String,
+}
+
+/// `x-portico.webhooks`: the events a provider POSTs, and how to check they came from it.
+#[derive(Debug)]
+pub struct Webhooks {
+    pub type_field: String,
+    /// The header carrying the webhook's shared secret; `None`: the provider documents none.
+    pub token_header: Option<String>,
+    pub events: Vec<WebhookEvent>,
+}
+
+#[derive(Debug)]
+pub struct WebhookEvent {
+    /// The type field's value.
+    pub event_type: String,
+    /// The Rust variant name.
+    pub variant: String,
+    /// The component schema of the whole body.
+    pub schema: String,
+    pub description: String,
 }
 
 #[derive(Debug)]
@@ -47,6 +82,9 @@ pub struct Operation {
     pub summary: String,
     pub json_reply: bool,
     pub cursor: Option<CursorPage>,
+    pub offset: Option<OffsetPage>,
+    /// `x-portico-inferred: true`: not in the provider's documentation.
+    pub inferred: bool,
     /// Set for `multipart/form-data` bodies, which progenitor cannot generate.
     pub multipart: Option<Multipart>,
 }
@@ -67,7 +105,6 @@ pub struct CursorPage {
     pub page_type: String,
     pub item_type: String,
     pub items_field: String,
-    pub items_required: bool,
     pub has_more_field: String,
     pub has_more_required: bool,
     pub cursor_param: String,
@@ -75,12 +112,29 @@ pub struct CursorPage {
     pub item_field_required: bool,
 }
 
+/// An offset-paginated list operation (`limit`/`skip`).
+#[derive(Debug)]
+pub struct OffsetPage {
+    pub page_type: String,
+    pub item_type: String,
+    pub items_field: String,
+    pub limit_param: String,
+    pub skip_param: String,
+    pub page_size: u64,
+}
+
 #[derive(Debug)]
 pub struct Enum {
     pub name: String,
     pub description: String,
-    /// (Rust variant, wire value)
-    pub variants: Vec<(String, String)>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub name: String,
+    pub value: String,
+    pub description: Option<String>,
 }
 
 const KINDS: [&str; 12] = [
@@ -97,6 +151,113 @@ const KINDS: [&str; 12] = [
     "connection",
     "decode",
 ];
+
+fn error_kind(kind: &Value, at: &str) -> Result<String, String> {
+    let kind = kind.as_str().unwrap_or_default();
+    if !KINDS.contains(&kind) {
+        return Err(format!(
+            "x-portico-error {at} maps to {kind:?}, which is not one of {}",
+            KINDS.join(", ")
+        ));
+    }
+    Ok(pascal(kind))
+}
+
+fn rate_limits(portico: &Value) -> Result<Vec<RateLimitRule>, String> {
+    let mut rules = Vec::new();
+    let list = match portico.get("rate-limits") {
+        None => return Ok(rules),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(
+                "x-portico.rate-limits must be a list of {requests, per-seconds, scope}".into(),
+            );
+        }
+    };
+    for (i, rule) in list.iter().enumerate() {
+        let number = |key: &str| {
+            rule.get(key)
+                .and_then(Value::as_u64)
+                .filter(|n| *n > 0)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or(format!(
+                    "x-portico.rate-limits[{i}].{key} must be a whole number above 0"
+                ))
+        };
+        rules.push(RateLimitRule {
+            requests: number("requests")?,
+            per_seconds: number("per-seconds")?,
+            scope: rule
+                .get("scope")
+                .and_then(Value::as_str)
+                .ok_or(format!("x-portico.rate-limits[{i}].scope must say what the limit counts against (team, api-key, ...)"))?
+                .to_string(),
+        });
+    }
+    Ok(rules)
+}
+
+fn webhooks(spec: &Value, portico: &Value) -> Result<Option<Webhooks>, String> {
+    let Some(hooks) = portico.get("webhooks") else {
+        return Ok(None);
+    };
+    let type_field = hooks
+        .get("type-field")
+        .and_then(Value::as_str)
+        .ok_or("x-portico.webhooks.type-field must name the field that holds each event's type")?
+        .to_string();
+    let token_header = match hooks.get("verification") {
+        Some(Value::String(none)) if none == "none" => None,
+        Some(v) => Some(
+            v.get("header")
+                .and_then(Value::as_str)
+                .ok_or("x-portico.webhooks.verification must be `none` or `{header: <name>}`")?
+                .to_string(),
+        ),
+        None => return Err("x-portico.webhooks.verification is missing: `none` (say that the provider documents no signature) or `{header: <name>}`".into()),
+    };
+    let mut events = Vec::new();
+    let mut used = vec!["Unknown".to_string()];
+    for (event_type, schema) in hooks
+        .get("events")
+        .and_then(Value::as_object)
+        .ok_or("x-portico.webhooks.events must map each event type to a component schema name")?
+    {
+        let schema = schema.as_str().ok_or(format!(
+            "x-portico.webhooks.events.{event_type} must be a component schema name"
+        ))?;
+        let node = spec
+            .pointer(&format!("/components/schemas/{schema}"))
+            .ok_or(format!(
+                "x-portico.webhooks.events.{event_type}: there is no #/components/schemas/{schema}"
+            ))?;
+        let variant = pascal(event_type);
+        if variant.is_empty()
+            || variant.starts_with(|c: char| c.is_ascii_digit())
+            || used.contains(&variant)
+        {
+            return Err(format!(
+                "x-portico.webhooks.events.{event_type}: its Rust name {variant:?} is empty, starts with a digit or is taken"
+            ));
+        }
+        used.push(variant.clone());
+        events.push(WebhookEvent {
+            event_type: event_type.clone(),
+            variant,
+            schema: schema.to_string(),
+            description: node
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        });
+    }
+    Ok(Some(Webhooks {
+        type_field,
+        token_header,
+        events,
+    }))
+}
 
 pub fn collect(spec: &Value) -> Result<Facts, String> {
     let s = |pointer: &str| {
@@ -134,19 +295,29 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         .into_iter()
         .flatten()
     {
-        let kind = kind.as_str().unwrap_or_default();
-        if !KINDS.contains(&kind) {
-            return Err(format!(
-                "x-portico-error kinds: {code:?} maps to {kind:?}, which is not one of {}",
-                KINDS.join(", ")
-            ));
-        }
-        kinds.push((code.clone(), pascal(kind)));
+        kinds.push((code.clone(), error_kind(kind, &format!("kinds: {code:?}"))?));
+    }
+    let mut statuses = Vec::new();
+    for (status, kind) in error
+        .get("statuses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let code: u16 = status
+            .parse()
+            .ok()
+            .filter(|s| (400..600).contains(s))
+            .ok_or(format!(
+                "x-portico-error statuses: {status:?} is not an HTTP error status (400-599)"
+            ))?;
+        statuses.push((code, error_kind(kind, &format!("statuses: {status:?}"))?));
     }
     let error = ErrorFacts {
         code: path("code"),
         message: path("message"),
         kinds,
+        statuses,
     };
 
     let request_id_headers = portico
@@ -157,6 +328,17 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         .filter_map(Value::as_str)
         .map(str::to_ascii_lowercase)
         .collect();
+
+    let rate_limit_reset = match portico.get("rate-limit-reset").and_then(Value::as_str) {
+        None | Some("delta-seconds") => "DeltaSeconds",
+        Some("unix-seconds") => "UnixSeconds",
+        Some(other) => {
+            return Err(format!(
+                "x-portico.rate-limit-reset: {other:?} is not `delta-seconds` or `unix-seconds`"
+            ));
+        }
+    }
+    .to_string();
 
     let mut operations = Vec::new();
     for (path, item) in spec
@@ -190,6 +372,41 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
             .filter_map(Value::as_str)
             .map(str::to_string)
             .collect();
+        let list = |key: &str| -> Result<Option<Vec<String>>, String> {
+            let Some(list) = schema.get(key) else {
+                return Ok(None);
+            };
+            let items: Option<Vec<String>> = list.as_array().map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            });
+            match items {
+                Some(items) if items.len() == values.len() => Ok(Some(items)),
+                _ => Err(format!(
+                    "#/components/schemas/{name}: `{key}` must be a list of {} strings, one per `enum` value",
+                    values.len()
+                )),
+            }
+        };
+        let names = match list("x-enum-varnames")? {
+            Some(names) => {
+                for n in &names {
+                    if !is_rust_variant(n)
+                        || n == "Unknown"
+                        || names.iter().filter(|m| *m == n).count() > 1
+                    {
+                        return Err(format!(
+                            "#/components/schemas/{name}: x-enum-varnames: {n:?} is not a PascalCase Rust name, is `Unknown`, or repeats"
+                        ));
+                    }
+                }
+                names
+            }
+            None => variant_names(&values),
+        };
+        let descriptions = list("x-enum-descriptions")?;
         enums.push(Enum {
             name: name.clone(),
             description: schema
@@ -197,7 +414,16 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string(),
-            variants: variant_names(&values),
+            variants: names
+                .into_iter()
+                .zip(values)
+                .enumerate()
+                .map(|(i, (name, value))| Variant {
+                    name,
+                    value,
+                    description: descriptions.as_ref().map(|d| d[i].clone()),
+                })
+                .collect(),
         });
     }
 
@@ -210,6 +436,10 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         auth,
         error,
         request_id_headers,
+        rate_limits: rate_limits(&portico)?,
+        rate_limit_reset,
+        webhooks: webhooks(spec, &portico)?,
+        quick_start: s("/x-portico/quick-start"),
         operations,
         enums,
     })
@@ -229,17 +459,26 @@ fn operation(
         .to_string();
     let success = success_response(spec, op);
     let schema = success.and_then(|r| r.pointer("/content/application~1json/schema"));
-    let cursor = match op.get("x-portico-pagination").and_then(Value::as_str) {
-        None => None,
+    let (mut cursor, mut offset) = (None, None);
+    match op.get("x-portico-pagination").and_then(Value::as_str) {
+        None => {}
         Some("cursor") => {
-            Some(cursor_page(spec, portico, schema).map_err(|e| format!("operation {id}: {e}"))?)
+            cursor = Some(
+                cursor_page(spec, portico, schema).map_err(|e| format!("operation {id}: {e}"))?,
+            )
+        }
+        Some("offset") => {
+            offset = Some(
+                offset_page(spec, portico, op, schema)
+                    .map_err(|e| format!("operation {id}: {e}"))?,
+            )
         }
         Some(other) => {
             return Err(format!(
-                "operation {id}: unknown x-portico-pagination style {other:?}"
+                "operation {id}: unknown x-portico-pagination style {other:?} (cursor or offset)"
             ));
         }
-    };
+    }
     let multipart = op
         .pointer("/requestBody/content/multipart~1form-data/schema")
         .map(|schema| multipart(spec, op, schema, success));
@@ -255,6 +494,8 @@ fn operation(
         path: path.to_string(),
         json_reply: schema.is_some(),
         cursor,
+        offset,
+        inferred: op.get("x-portico-inferred") == Some(&Value::Bool(true)),
     })
 }
 
@@ -363,7 +604,6 @@ fn cursor_page(
         ));
     }
     Ok(CursorPage {
-        items_required: required(page, &items_field),
         has_more_required: required(page, &has_more_field),
         item_field_required: required(item, &item_field),
         page_type,
@@ -373,6 +613,84 @@ fn cursor_page(
         cursor_param,
         item_field,
     })
+}
+
+fn offset_page(
+    spec: &Value,
+    portico: &Value,
+    op: &Value,
+    schema: Option<&Value>,
+) -> Result<OffsetPage, String> {
+    let style = portico
+        .pointer("/pagination/offset")
+        .ok_or("x-portico-pagination: offset, but the spec has no x-portico.pagination.offset")?;
+    let field = |key: &str| {
+        style
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or(format!("x-portico.pagination.offset.{key} is missing"))
+    };
+    let (limit_param, skip_param) = (field("limit")?, field("skip")?);
+    let page_size = style
+        .get("page-size")
+        .and_then(Value::as_u64)
+        .filter(|n| *n > 0)
+        .ok_or("x-portico.pagination.offset.page-size must be a whole number above 0")?;
+    for param in [&limit_param, &skip_param] {
+        let has = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| deref(spec, p))
+            .any(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("name").and_then(Value::as_str) == Some(param)
+            });
+        if !has {
+            return Err(format!(
+                "offset pagination needs the query parameter {param:?}"
+            ));
+        }
+    }
+    let page_type =
+        schema_name(schema).ok_or("the success reply must be a `$ref` to a named schema")?;
+    let page = deref(spec, schema.expect("named"));
+    let arrays: Vec<(&String, &Value)> = page
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, p)| {
+            let p = deref(spec, p);
+            (p.get("type").and_then(Value::as_str) == Some("array"))
+                .then(|| p.get("items").map(|items| (name, items)))
+                .flatten()
+        })
+        .collect();
+    let [(items_field, items)] = arrays[..] else {
+        return Err(format!(
+            "the page schema {page_type} must have exactly one array property (the page's items); it has {}",
+            arrays.len()
+        ));
+    };
+    let item_type = schema_name(Some(items)).ok_or(format!(
+        "{page_type}.{items_field} items must be a `$ref` to a named schema"
+    ))?;
+    Ok(OffsetPage {
+        page_type,
+        item_type,
+        items_field: items_field.clone(),
+        limit_param,
+        skip_param,
+        page_size,
+    })
+}
+
+fn is_rust_variant(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn schema_name(schema: Option<&Value>) -> Option<String> {
@@ -417,6 +735,20 @@ pub fn progenitor_input(spec: &Value) -> Value {
                 let Some(op) = item.get_mut(method) else {
                     continue;
                 };
+                if op.get("x-portico-inferred") == Some(&Value::Bool(true)) {
+                    let title = spec
+                        .pointer("/info/title")
+                        .and_then(Value::as_str)
+                        .unwrap_or("the provider");
+                    let note = format!(
+                        "**Inferred:** this operation is not in {title}'s published documentation; Portico infers it, so it may be missing or behave differently."
+                    );
+                    let text = match op.get("description").and_then(Value::as_str) {
+                        Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+                        _ => note,
+                    };
+                    op["description"] = Value::String(text);
+                }
                 let success = success_response(spec, &op.clone())
                     .cloned()
                     .unwrap_or(Value::Null);
@@ -452,7 +784,7 @@ pub fn progenitor_input(spec: &Value) -> Value {
 
 /// Rust variant names for enum values: `delivery_delayed` → `DeliveryDelayed`, `us-east-1` →
 /// `UsEast1`, `1010` → `V1010`; clashes get a numeric suffix. `Unknown` is reserved.
-fn variant_names(values: &[String]) -> Vec<(String, String)> {
+fn variant_names(values: &[String]) -> Vec<String> {
     let mut used: Vec<String> = vec!["Unknown".into()];
     values
         .iter()
@@ -468,7 +800,7 @@ fn variant_names(values: &[String]) -> Vec<(String, String)> {
                 n += 1;
             }
             used.push(name.clone());
-            (name, value.clone())
+            name
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::facts::{Auth, CursorPage, Facts, Operation};
+use crate::facts::{Auth, CursorPage, Facts, OffsetPage, Operation, Webhooks};
 
 /// progenitor's tokens, adjusted.
 pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, String> {
@@ -122,9 +122,9 @@ pub fn split_docs(file: &mut syn::File) {
             };
             // `///text` reads badly; `/// text` is what rustfmt users write.
             for line in text.lines() {
+                // One space after `///` on every line keeps relative indentation (code blocks).
                 let line = match line.trim_end() {
                     "" => String::new(),
-                    l if l.starts_with(' ') => l.to_string(),
                     l => format!(" {l}"),
                 };
                 let mut doc: syn::Attribute = syn::parse_quote!(#[doc = #line]);
@@ -173,10 +173,19 @@ fn open_enum(e: &crate::facts::Enum) -> TokenStream {
     } else {
         e.description.clone()
     };
-    let variants = e.variants.iter().map(|(variant, value)| {
-        let ident = format_ident!("{}", variant);
-        let doc = format!("`{value}`");
-        quote! { #[doc = #doc] #ident = #value, }
+    let variants = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let value = &v.value;
+        match &v.description {
+            Some(text) => {
+                let doc = format!("`{value}`: {text}");
+                quote! { #[doc = #doc] #ident = #value => #text, }
+            }
+            None => {
+                let doc = format!("`{value}`");
+                quote! { #[doc = #doc] #ident = #value, }
+            }
+        }
     });
     quote! {
         ::portico::open_enum! {
@@ -198,10 +207,29 @@ pub fn lib_file(facts: &Facts) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| op.cursor.as_ref().map(|c| cursor_stream(op, c)));
-    let multiparts = facts
+    let offsets = facts
         .operations
         .iter()
-        .filter_map(|op| op.multipart.as_ref().map(|m| multipart_method(op, m)));
+        .filter_map(|op| op.offset.as_ref().map(|o| offset_stream(op, o)));
+    let webhooks = facts.webhooks.as_ref().map(|w| webhooks_module(facts, w));
+    let rate_limit_doc = format!(
+        "The rate-limit headers of a {title} reply, with the reset read as {title} counts it.\n\n\
+Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:\n\n\
+```no_run\n\
+# fn show<T>(reply: {krate}::ResponseValue<T>) {{\n\
+if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
+    println!(\"{{:?}} requests left\", limits.remaining);\n\
+}}\n\
+# }}\n\
+```",
+        krate = format!("portico_{}", facts.provider),
+    );
+    let multiparts: Vec<_> = facts
+        .operations
+        .iter()
+        .filter_map(|op| op.multipart.as_ref().map(|m| multipart_method(op, m)))
+        .collect();
+    let multiparts = (!multiparts.is_empty()).then(|| quote! { impl Client { #(#multiparts)* } });
     quote! {
         #![doc = #crate_doc]
 
@@ -253,11 +281,18 @@ pub fn lib_file(facts: &Facts) -> TokenStream {
             }
         }
 
+        #[doc = #rate_limit_doc]
+        pub fn rate_limit(headers: &::reqwest::header::HeaderMap) -> Option<::portico::RateLimit> {
+            PROVIDER.rate_limit(headers)
+        }
+
         #(#streams)*
 
-        impl Client {
-            #(#multiparts)*
-        }
+        #(#offsets)*
+
+        #webhooks
+
+        #multiparts
     }
 }
 
@@ -306,25 +341,49 @@ fn multipart_method(op: &Operation, m: &crate::facts::Multipart) -> TokenStream 
 
 fn crate_doc(facts: &Facts) -> String {
     let p = &facts.provider;
+    let title = &facts.title;
     let crate_name = format!("portico_{p}");
+    let mut features = vec![
+        format!("Build a [`Client`] with [`Client::new`], [`Client::from_env`] (`{}`) or [`Client::builder`].", facts.env),
+        "Each operation is a method returning a request builder; `.send().await` runs it. Arguments \
+are checked against the spec's constraints before anything is sent."
+            .to_string(),
+        format!("Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s error \
+code and message, and the request id."),
+        format!("Enums stay open: a value {title} adds later is kept in `Unknown`, never a decoding failure."),
+    ];
+    if facts
+        .operations
+        .iter()
+        .any(|op| op.cursor.is_some() || op.offset.is_some())
+    {
+        features.push("Paginated lists have `.stream()` on their builder: a `Stream` of items over every page.".into());
+    }
+    if facts.webhooks.is_some() {
+        features.push(format!(
+            "[`webhooks::parse`] reads {title}'s webhook deliveries into typed events."
+        ));
+    }
+    features.push(format!(
+        "[`rate_limit`] reads {title}'s rate-limit headers from any reply."
+    ));
+    let features: String = features.iter().map(|f| format!("- {f}\n")).collect();
+    let quick_start = if facts.quick_start.trim().is_empty() {
+        format!("let client = {crate_name}::Client::from_env()?;\n# let _ = client;\n")
+    } else {
+        facts.quick_start.trim_end().to_string() + "\n"
+    };
     format!(
         "# portico-{p}\n\nA typed client for the {title} API, generated by [Portico](https://github.com/portico-sdk/portico) \
-from `specs/{p}.yaml`. {description}\n\n\
-- Build a [`Client`] with [`Client::new`], [`Client::from_env`] (`{env}`) or [`Client::builder`].\n\
-- Each operation is a method returning a request builder; `.send().await` runs it.\n\
-- Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s error code and message, \
-and the request id.\n\
-- Enums stay open: a value {title} adds later is kept in `Unknown`, never a decoding failure.\n\n\
+from `specs/{p}.yaml`. {description}\n\n{features}\n\
+## Quick start\n\n\
 ```no_run\n\
 # async fn run() -> Result<(), {crate_name}::Error> {{\n\
-let client = {crate_name}::Client::from_env()?;\n\
-# let _ = client;\n\
+{quick_start}\
 # Ok(()) }}\n\
 ```\n\n\
 Operations: {count}. Default server: `{base}`.",
-        title = facts.title,
         description = facts.description,
-        env = facts.env,
         count = facts.operations.len(),
         base = facts.base_url,
     )
@@ -344,6 +403,15 @@ fn provider_static(facts: &Facts) -> TokenStream {
         let kind = format_ident!("{}", kind);
         quote! { (#code, ::portico::ErrorKind::#kind) }
     });
+    let statuses = facts.error.statuses.iter().map(|(status, kind)| {
+        let kind = format_ident!("{}", kind);
+        quote! { (#status, ::portico::ErrorKind::#kind) }
+    });
+    let rate_limits = facts.rate_limits.iter().map(|r| {
+        let (requests, per_seconds, scope) = (r.requests, r.per_seconds, &r.scope);
+        quote! { ::portico::RateLimitRule { requests: #requests, per_seconds: #per_seconds, scope: #scope } }
+    });
+    let reset = format_ident!("{}", facts.rate_limit_reset);
     let request_ids = &facts.request_id_headers;
     let operations = facts.operations.iter().map(|op| {
         let (id, method) = (&op.id, &op.method);
@@ -365,8 +433,11 @@ fn provider_static(facts: &Facts) -> TokenStream {
                 code: &[#(#code),*],
                 message: &[#(#message),*],
                 kinds: &[#(#kinds),*],
+                statuses: &[#(#statuses),*],
             },
             request_id_headers: &[#(#request_ids),*],
+            rate_limits: &[#(#rate_limits),*],
+            rate_limit_reset: ::portico::ResetFormat::#reset,
             operations: &[#(#operations),*],
         };
     }
@@ -380,11 +451,8 @@ fn cursor_stream(op: &Operation, c: &CursorPage) -> TokenStream {
     let has_more = format_ident!("{}", c.has_more_field);
     let field = format_ident!("{}", c.item_field);
     let param = format_ident!("{}", c.cursor_param);
-    let items_expr = if c.items_required {
-        quote!(page.#items)
-    } else {
-        quote!(page.#items.unwrap_or_default())
-    };
+    // typify gives an optional array property a `#[serde(default)]` `Vec`, never an `Option`.
+    let items_expr = quote!(page.#items);
     let more_expr = if c.has_more_required {
         quote!(page.#has_more)
     } else {
@@ -411,6 +479,153 @@ and ends after the first error. Set `limit` on the builder to choose the page si
                     after: |builder: Self, cursor: String| builder.#param(cursor),
                 })
             }
+        }
+    }
+}
+
+fn offset_stream(op: &Operation, o: &OffsetPage) -> TokenStream {
+    let builder = format_ident!("{}", crate::facts::pascal(&op.id));
+    let page = format_ident!("{}", o.page_type);
+    let item = format_ident!("{}", o.item_type);
+    let items = format_ident!("{}", o.items_field);
+    let limit = format_ident!("{}", o.limit_param);
+    let skip = format_ident!("{}", o.skip_param);
+    let size = o.page_size;
+    // typify gives an optional array property a `#[serde(default)]` `Vec`, never an `Option`.
+    let items_expr = quote!(page.#items);
+    let doc = format!(
+        "Every item of `{id}`, page after page, {size} per request: the stream sets `{limit}` and \
+`{skip}` itself (starting at 0), keeps the builder's other parameters, and ends after a page \
+with fewer than {size} items, or after the first error.",
+        id = op.id,
+        limit = o.limit_param,
+        skip = o.skip_param,
+    );
+    let sized_doc = format!(
+        "Like [`stream`](Self::stream), with `page_size` items per request. A page shorter than \
+`page_size` ends the stream, so do not ask for more than the server returns at once."
+    );
+    quote! {
+        impl<'a> builder::#builder<'a> {
+            #[doc = #doc]
+            pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::#item> {
+                self.stream_with_page_size(#size)
+            }
+
+            #[doc = #sized_doc]
+            pub fn stream_with_page_size(self, page_size: u64) -> ::portico::pagination::ItemStream<'a, types::#item> {
+                ::portico::pagination::offset(self, page_size, ::portico::pagination::Offset {
+                    send: Self::send,
+                    items: |page: types::#page| #items_expr,
+                    page: |builder: Self, limit: u64, skip: u64| builder.#limit(limit).#skip(skip),
+                })
+            }
+        }
+    }
+}
+
+fn webhooks_module(facts: &Facts, w: &Webhooks) -> TokenStream {
+    let title = &facts.title;
+    let field = &w.type_field;
+    let verification = match &w.token_header {
+        Some(header) => format!(
+            "{title} sends the webhook's secret (its `signature`) in the `{header}` header of every \
+delivery. Call [`verify`] with the request headers and that secret before [`parse`]: it compares \
+in constant time."
+        ),
+        None => format!(
+            "**{title} documents no signature or token on webhook deliveries**, so a delivery cannot \
+be proven to come from {title}. Treat every payload as untrusted input: use a long, unguessable \
+webhook URL over HTTPS, and check ids in the payload against requests you made."
+        ),
+    };
+    let module_doc = format!(
+        "{title}'s webhook events, typed.\n\n[`parse`] reads a delivery's body into an [`Event`] by \
+its `{field}` field; an event type this version does not know is kept raw in \
+[`Event::Unknown`], never an error.\n\n{verification}"
+    );
+    let variants = w.events.iter().map(|e| {
+        let variant = format_ident!("{}", e.variant);
+        let schema = format_ident!("{}", e.schema);
+        let doc = if e.description.is_empty() {
+            format!("`{}`", e.event_type)
+        } else {
+            format!("`{}`: {}", e.event_type, e.description)
+        };
+        quote! { #[doc = #doc] #variant(super::types::#schema), }
+    });
+    let type_arms = w.events.iter().map(|e| {
+        let variant = format_ident!("{}", e.variant);
+        let value = &e.event_type;
+        quote! { Event::#variant(_) => #value, }
+    });
+    let parse_arms = w.events.iter().map(|e| {
+        let variant = format_ident!("{}", e.variant);
+        let value = &e.event_type;
+        quote! { #value => Event::#variant(::portico::webhooks::decode_event(&event_type, body)?), }
+    });
+    let parse_doc = format!(
+        "Reads one webhook delivery's body.\n\nFails with [`ErrorKind::Decode`](crate::ErrorKind::Decode) \
+when the body is not JSON, has no string `{field}`, or a known event does not have its documented \
+shape.\n\n```\n\
+let event = portico_{p}::webhooks::parse(r#\"{{\"{field}\": \"something_new\"}}\"#).unwrap();\n\
+assert_eq!(event.event_type(), \"something_new\");\n\
+assert!(matches!(event, portico_{p}::webhooks::Event::Unknown {{ .. }}));\n\
+```",
+        p = facts.provider,
+    );
+    let verify = w.token_header.as_ref().map(|header| {
+        let doc = format!(
+            "Checks that the `{header}` header carries the webhook's secret, in constant time. \
+Fails with [`ErrorKind::Auth`](crate::ErrorKind::Auth) when it is missing or differs; the error \
+never contains either value."
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn verify(headers: &::reqwest::header::HeaderMap, secret: &str) -> Result<(), Error> {
+                ::portico::webhooks::verify_token(headers, #header, secret)
+            }
+        }
+    });
+    quote! {
+        #[doc = #module_doc]
+        pub mod webhooks {
+            use super::Error;
+
+            /// One webhook delivery, by its type.
+            #[derive(Debug, Clone)]
+            #[non_exhaustive]
+            pub enum Event {
+                #(#variants)*
+                /// An event type this version does not know, kept as received.
+                Unknown {
+                    /// The type, as sent.
+                    event_type: String,
+                    /// The whole body.
+                    body: ::serde_json::Value,
+                },
+            }
+
+            impl Event {
+                /// The event's type, as sent.
+                pub fn event_type(&self) -> &str {
+                    match self {
+                        #(#type_arms)*
+                        Event::Unknown { event_type, .. } => event_type,
+                    }
+                }
+            }
+
+            #[doc = #parse_doc]
+            pub fn parse(body: impl AsRef<[u8]>) -> Result<Event, Error> {
+                let (event_type, body) = ::portico::webhooks::read_event(body.as_ref(), #field)?;
+                Ok(match event_type.as_str() {
+                    #(#parse_arms)*
+                    _ => Event::Unknown { event_type, body },
+                })
+            }
+
+            #verify
         }
     }
 }

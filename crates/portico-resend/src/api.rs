@@ -5,7 +5,7 @@
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
-/// Types used as operation parameters and responses.
+///  Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     /// Body of `add_batch_suppressions`.
@@ -3543,7 +3543,7 @@ pub mod types {
             Default::default()
         }
     }
-    /// Types for composing complex structures.
+    ///  Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AddBatchSuppressionsRequest {
@@ -17233,9 +17233,9 @@ pub mod types {
             }
         }
     }
-    /// Error types.
+    ///  Error types.
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        ///  Error from a `TryFrom` or `FromStr` implementation.
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
@@ -17551,11 +17551,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_api_keys()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_api_keys(&self) -> builder::ListApiKeys<'_> {
         builder::ListApiKeys::new(self)
@@ -17568,9 +17568,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_api_key()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_api_key(&self) -> builder::CreateApiKey<'_> {
         builder::CreateApiKey::new(self)
@@ -17583,9 +17583,9 @@ impl Client {
     /// - `api_key_id`: The id of the API key (a UUID).
     /// ```ignore
     /// let response = client.delete_api_key()
-    ///    .api_key_id(api_key_id)
-    ///    .send()
-    ///    .await;
+    ///     .api_key_id(api_key_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_api_key(&self) -> builder::DeleteApiKey<'_> {
         builder::DeleteApiKey::new(self)
@@ -17599,10 +17599,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_api_key()
-    ///    .api_key_id(api_key_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .api_key_id(api_key_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_api_key(&self) -> builder::UpdateApiKey<'_> {
         builder::UpdateApiKey::new(self)
@@ -17615,8 +17615,8 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.list_audiences()
-    ///    .send()
-    ///    .await;
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_audiences(&self) -> builder::ListAudiences<'_> {
         builder::ListAudiences::new(self)
@@ -17629,9 +17629,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_audience()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_audience(&self) -> builder::CreateAudience<'_> {
         builder::CreateAudience::new(self)
@@ -17646,9 +17646,9 @@ impl Client {
     /// - `id`: The id of the audience (a UUID).
     /// ```ignore
     /// let response = client.get_audience()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_audience(&self) -> builder::GetAudience<'_> {
         builder::GetAudience::new(self)
@@ -17663,9 +17663,9 @@ impl Client {
     /// - `id`: The id of the audience (a UUID).
     /// ```ignore
     /// let response = client.delete_audience()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_audience(&self) -> builder::DeleteAudience<'_> {
         builder::DeleteAudience::new(self)
@@ -17681,12 +17681,12 @@ impl Client {
     /// - `status`: Only automations in this state.
     /// ```ignore
     /// let response = client.list_automations()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .status(status)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .status(status)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_automations(&self) -> builder::ListAutomations<'_> {
         builder::ListAutomations::new(self)
@@ -17699,9 +17699,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_automation()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_automation(&self) -> builder::CreateAutomation<'_> {
         builder::CreateAutomation::new(self)
@@ -17714,9 +17714,9 @@ impl Client {
     /// - `automation_id`: The automation's id. A UUID.
     /// ```ignore
     /// let response = client.get_automation()
-    ///    .automation_id(automation_id)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_automation(&self) -> builder::GetAutomation<'_> {
         builder::GetAutomation::new(self)
@@ -17729,9 +17729,9 @@ impl Client {
     /// - `automation_id`: The automation's id. A UUID.
     /// ```ignore
     /// let response = client.delete_automation()
-    ///    .automation_id(automation_id)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_automation(&self) -> builder::DeleteAutomation<'_> {
         builder::DeleteAutomation::new(self)
@@ -17747,10 +17747,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_automation()
-    ///    .automation_id(automation_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_automation(&self) -> builder::UpdateAutomation<'_> {
         builder::UpdateAutomation::new(self)
@@ -17763,9 +17763,9 @@ impl Client {
     /// - `automation_id`: The id of the automation to copy. A UUID.
     /// ```ignore
     /// let response = client.duplicate_automation()
-    ///    .automation_id(automation_id)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn duplicate_automation(&self) -> builder::DuplicateAutomation<'_> {
         builder::DuplicateAutomation::new(self)
@@ -17782,13 +17782,13 @@ impl Client {
     /// - `status`: Only runs in this state.
     /// ```ignore
     /// let response = client.list_automation_runs()
-    ///    .automation_id(automation_id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .status(status)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .status(status)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_automation_runs(&self) -> builder::ListAutomationRuns<'_> {
         builder::ListAutomationRuns::new(self)
@@ -17802,10 +17802,10 @@ impl Client {
     /// - `run_id`: The run's id. A UUID.
     /// ```ignore
     /// let response = client.get_automation_run()
-    ///    .automation_id(automation_id)
-    ///    .run_id(run_id)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .run_id(run_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_automation_run(&self) -> builder::GetAutomationRun<'_> {
         builder::GetAutomationRun::new(self)
@@ -17818,9 +17818,9 @@ impl Client {
     /// - `automation_id`: The automation's id. A UUID.
     /// ```ignore
     /// let response = client.stop_automation()
-    ///    .automation_id(automation_id)
-    ///    .send()
-    ///    .await;
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn stop_automation(&self) -> builder::StopAutomation<'_> {
         builder::StopAutomation::new(self)
@@ -17837,11 +17837,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_broadcasts()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_broadcasts(&self) -> builder::ListBroadcasts<'_> {
         builder::ListBroadcasts::new(self)
@@ -17854,9 +17854,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_broadcast()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_broadcast(&self) -> builder::CreateBroadcast<'_> {
         builder::CreateBroadcast::new(self)
@@ -17869,9 +17869,9 @@ impl Client {
     /// - `id`: The broadcast's id (a UUID).
     /// ```ignore
     /// let response = client.get_broadcast()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_broadcast(&self) -> builder::GetBroadcast<'_> {
         builder::GetBroadcast::new(self)
@@ -17886,9 +17886,9 @@ impl Client {
     /// - `id`: The broadcast's id (a UUID).
     /// ```ignore
     /// let response = client.delete_broadcast()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_broadcast(&self) -> builder::DeleteBroadcast<'_> {
         builder::DeleteBroadcast::new(self)
@@ -17904,10 +17904,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_broadcast()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_broadcast(&self) -> builder::UpdateBroadcast<'_> {
         builder::UpdateBroadcast::new(self)
@@ -17920,9 +17920,9 @@ impl Client {
     /// - `id`: The broadcast's id. A UUID.
     /// ```ignore
     /// let response = client.cancel_broadcast()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn cancel_broadcast(&self) -> builder::CancelBroadcast<'_> {
         builder::CancelBroadcast::new(self)
@@ -17938,12 +17938,12 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_broadcast_clicked_links()
-    ///    .id(id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_broadcast_clicked_links(&self) -> builder::ListBroadcastClickedLinks<'_> {
         builder::ListBroadcastClickedLinks::new(self)
@@ -17964,15 +17964,15 @@ impl Client {
     /// - `type_`: Which event the listed recipients had.
     /// ```ignore
     /// let response = client.list_broadcast_recipients()
-    ///    .id(id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .bounce_type(bounce_type)
-    ///    .email(email)
-    ///    .limit(limit)
-    ///    .type_(type_)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .bounce_type(bounce_type)
+    ///     .email(email)
+    ///     .limit(limit)
+    ///     .type_(type_)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_broadcast_recipients(&self) -> builder::ListBroadcastRecipients<'_> {
         builder::ListBroadcastRecipients::new(self)
@@ -17986,10 +17986,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.send_broadcast()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn send_broadcast(&self) -> builder::SendBroadcast<'_> {
         builder::SendBroadcast::new(self)
@@ -18004,11 +18004,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_contact_properties()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_contact_properties(&self) -> builder::ListContactProperties<'_> {
         builder::ListContactProperties::new(self)
@@ -18021,9 +18021,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_contact_property()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_contact_property(&self) -> builder::CreateContactProperty<'_> {
         builder::CreateContactProperty::new(self)
@@ -18036,9 +18036,9 @@ impl Client {
     /// - `id`: The contact property's id (a UUID).
     /// ```ignore
     /// let response = client.get_contact_property()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_contact_property(&self) -> builder::GetContactProperty<'_> {
         builder::GetContactProperty::new(self)
@@ -18051,9 +18051,9 @@ impl Client {
     /// - `id`: The contact property's id (a UUID).
     /// ```ignore
     /// let response = client.delete_contact_property()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_contact_property(&self) -> builder::DeleteContactProperty<'_> {
         builder::DeleteContactProperty::new(self)
@@ -18069,10 +18069,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_contact_property()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_contact_property(&self) -> builder::UpdateContactProperty<'_> {
         builder::UpdateContactProperty::new(self)
@@ -18090,12 +18090,12 @@ impl Client {
     /// - `segment_id`: Only list contacts in this segment (a UUID).
     /// ```ignore
     /// let response = client.list_contacts()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .segment_id(segment_id)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .segment_id(segment_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_contacts(&self) -> builder::ListContacts<'_> {
         builder::ListContacts::new(self)
@@ -18106,9 +18106,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_contact()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_contact(&self) -> builder::CreateContact<'_> {
         builder::CreateContact::new(self)
@@ -18124,12 +18124,12 @@ impl Client {
     /// - `status`: Only list imports in this state.
     /// ```ignore
     /// let response = client.list_contact_imports()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .status(status)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .status(status)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_contact_imports(&self) -> builder::ListContactImports<'_> {
         builder::ListContactImports::new(self)
@@ -18142,9 +18142,9 @@ impl Client {
     /// - `id`: The id of the import (a UUID).
     /// ```ignore
     /// let response = client.get_contact_import()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_contact_import(&self) -> builder::GetContactImport<'_> {
         builder::GetContactImport::new(self)
@@ -18160,12 +18160,12 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_contact_segments()
-    ///    .contact_id(contact_id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .contact_id(contact_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_contact_segments(&self) -> builder::ListContactSegments<'_> {
         builder::ListContactSegments::new(self)
@@ -18179,10 +18179,10 @@ impl Client {
     /// - `segment_id`: The id of the segment (a UUID).
     /// ```ignore
     /// let response = client.add_contact_to_segment()
-    ///    .contact_id(contact_id)
-    ///    .segment_id(segment_id)
-    ///    .send()
-    ///    .await;
+    ///     .contact_id(contact_id)
+    ///     .segment_id(segment_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn add_contact_to_segment(&self) -> builder::AddContactToSegment<'_> {
         builder::AddContactToSegment::new(self)
@@ -18196,10 +18196,10 @@ impl Client {
     /// - `segment_id`: The id of the segment (a UUID).
     /// ```ignore
     /// let response = client.remove_contact_from_segment()
-    ///    .contact_id(contact_id)
-    ///    .segment_id(segment_id)
-    ///    .send()
-    ///    .await;
+    ///     .contact_id(contact_id)
+    ///     .segment_id(segment_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn remove_contact_from_segment(&self) -> builder::RemoveContactFromSegment<'_> {
         builder::RemoveContactFromSegment::new(self)
@@ -18215,12 +18215,12 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_contact_topics()
-    ///    .contact_id(contact_id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .contact_id(contact_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_contact_topics(&self) -> builder::ListContactTopics<'_> {
         builder::ListContactTopics::new(self)
@@ -18234,10 +18234,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_contact_topics()
-    ///    .contact_id(contact_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .contact_id(contact_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_contact_topics(&self) -> builder::UpdateContactTopics<'_> {
         builder::UpdateContactTopics::new(self)
@@ -18250,9 +18250,9 @@ impl Client {
     /// - `id`: The contact's id (a UUID) or its email address.
     /// ```ignore
     /// let response = client.get_contact()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_contact(&self) -> builder::GetContact<'_> {
         builder::GetContact::new(self)
@@ -18265,9 +18265,9 @@ impl Client {
     /// - `id`: The contact's id (a UUID) or its email address.
     /// ```ignore
     /// let response = client.delete_contact()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_contact(&self) -> builder::DeleteContact<'_> {
         builder::DeleteContact::new(self)
@@ -18281,10 +18281,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_contact()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_contact(&self) -> builder::UpdateContact<'_> {
         builder::UpdateContact::new(self)
@@ -18301,11 +18301,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_domains()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_domains(&self) -> builder::ListDomains<'_> {
         builder::ListDomains::new(self)
@@ -18318,9 +18318,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_domain()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_domain(&self) -> builder::CreateDomain<'_> {
         builder::CreateDomain::new(self)
@@ -18333,9 +18333,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_domain_claim()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_domain_claim(&self) -> builder::CreateDomainClaim<'_> {
         builder::CreateDomainClaim::new(self)
@@ -18348,9 +18348,9 @@ impl Client {
     /// - `domain_id`: The id of the domain (a UUID).
     /// ```ignore
     /// let response = client.get_domain()
-    ///    .domain_id(domain_id)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_domain(&self) -> builder::GetDomain<'_> {
         builder::GetDomain::new(self)
@@ -18363,9 +18363,9 @@ impl Client {
     /// - `domain_id`: The id of the domain (a UUID).
     /// ```ignore
     /// let response = client.delete_domain()
-    ///    .domain_id(domain_id)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_domain(&self) -> builder::DeleteDomain<'_> {
         builder::DeleteDomain::new(self)
@@ -18379,10 +18379,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_domain()
-    ///    .domain_id(domain_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_domain(&self) -> builder::UpdateDomain<'_> {
         builder::UpdateDomain::new(self)
@@ -18395,9 +18395,9 @@ impl Client {
     /// - `domain_id`: The id of the claimed domain (a UUID).
     /// ```ignore
     /// let response = client.get_domain_claim()
-    ///    .domain_id(domain_id)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_domain_claim(&self) -> builder::GetDomainClaim<'_> {
         builder::GetDomainClaim::new(self)
@@ -18410,9 +18410,9 @@ impl Client {
     /// - `domain_id`: The id of the claimed domain (a UUID).
     /// ```ignore
     /// let response = client.verify_domain_claim()
-    ///    .domain_id(domain_id)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn verify_domain_claim(&self) -> builder::VerifyDomainClaim<'_> {
         builder::VerifyDomainClaim::new(self)
@@ -18427,9 +18427,9 @@ impl Client {
     /// - `domain_id`: The id of the domain (a UUID).
     /// ```ignore
     /// let response = client.verify_domain()
-    ///    .domain_id(domain_id)
-    ///    .send()
-    ///    .await;
+    ///     .domain_id(domain_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn verify_domain(&self) -> builder::VerifyDomain<'_> {
         builder::VerifyDomain::new(self)
@@ -18444,11 +18444,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_emails()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_emails(&self) -> builder::ListEmails<'_> {
         builder::ListEmails::new(self)
@@ -18464,10 +18464,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.send_email()
-    ///    .idempotency_key(idempotency_key)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn send_email(&self) -> builder::SendEmail<'_> {
         builder::SendEmail::new(self)
@@ -18484,11 +18484,11 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.send_batch_emails()
-    ///    .idempotency_key(idempotency_key)
-    ///    .x_batch_validation(x_batch_validation)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .idempotency_key(idempotency_key)
+    ///     .x_batch_validation(x_batch_validation)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn send_batch_emails(&self) -> builder::SendBatchEmails<'_> {
         builder::SendBatchEmails::new(self)
@@ -18511,17 +18511,17 @@ impl Client {
     /// - `timezone`: IANA time zone used to cut periods, e.g. `Europe/Berlin`. Defaults to UTC.
     /// ```ignore
     /// let response = client.get_email_metrics()
-    ///    .broadcast_id(broadcast_id)
-    ///    .dimensions(dimensions)
-    ///    .domain_id(domain_id)
-    ///    .email_id(email_id)
-    ///    .end_date(end_date)
-    ///    .granularity(granularity)
-    ///    .metrics(metrics)
-    ///    .start_date(start_date)
-    ///    .timezone(timezone)
-    ///    .send()
-    ///    .await;
+    ///     .broadcast_id(broadcast_id)
+    ///     .dimensions(dimensions)
+    ///     .domain_id(domain_id)
+    ///     .email_id(email_id)
+    ///     .end_date(end_date)
+    ///     .granularity(granularity)
+    ///     .metrics(metrics)
+    ///     .start_date(start_date)
+    ///     .timezone(timezone)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_email_metrics(&self) -> builder::GetEmailMetrics<'_> {
         builder::GetEmailMetrics::new(self)
@@ -18538,11 +18538,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_received_emails()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_received_emails(&self) -> builder::ListReceivedEmails<'_> {
         builder::ListReceivedEmails::new(self)
@@ -18555,9 +18555,9 @@ impl Client {
     /// - `email_id`: The id of the received email (a UUID).
     /// ```ignore
     /// let response = client.get_received_email()
-    ///    .email_id(email_id)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_received_email(&self) -> builder::GetReceivedEmail<'_> {
         builder::GetReceivedEmail::new(self)
@@ -18575,12 +18575,12 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_received_email_attachments()
-    ///    .email_id(email_id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_received_email_attachments(&self) -> builder::ListReceivedEmailAttachments<'_> {
         builder::ListReceivedEmailAttachments::new(self)
@@ -18594,10 +18594,10 @@ impl Client {
     /// - `attachment_id`: The id of the attachment (a UUID).
     /// ```ignore
     /// let response = client.get_received_email_attachment()
-    ///    .email_id(email_id)
-    ///    .attachment_id(attachment_id)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .attachment_id(attachment_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_received_email_attachment(&self) -> builder::GetReceivedEmailAttachment<'_> {
         builder::GetReceivedEmailAttachment::new(self)
@@ -18610,9 +18610,9 @@ impl Client {
     /// - `email_id`: The id of the sent email (a UUID).
     /// ```ignore
     /// let response = client.get_email()
-    ///    .email_id(email_id)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_email(&self) -> builder::GetEmail<'_> {
         builder::GetEmail::new(self)
@@ -18628,10 +18628,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_email()
-    ///    .email_id(email_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_email(&self) -> builder::UpdateEmail<'_> {
         builder::UpdateEmail::new(self)
@@ -18647,12 +18647,12 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_email_attachments()
-    ///    .email_id(email_id)
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_email_attachments(&self) -> builder::ListEmailAttachments<'_> {
         builder::ListEmailAttachments::new(self)
@@ -18666,10 +18666,10 @@ impl Client {
     /// - `attachment_id`: The id of the attachment (a UUID).
     /// ```ignore
     /// let response = client.get_email_attachment()
-    ///    .email_id(email_id)
-    ///    .attachment_id(attachment_id)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .attachment_id(attachment_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_email_attachment(&self) -> builder::GetEmailAttachment<'_> {
         builder::GetEmailAttachment::new(self)
@@ -18682,9 +18682,9 @@ impl Client {
     /// - `email_id`: The id of the scheduled email (a UUID).
     /// ```ignore
     /// let response = client.cancel_email()
-    ///    .email_id(email_id)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn cancel_email(&self) -> builder::CancelEmail<'_> {
         builder::CancelEmail::new(self)
@@ -18698,10 +18698,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.share_email()
-    ///    .email_id(email_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .email_id(email_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn share_email(&self) -> builder::ShareEmail<'_> {
         builder::ShareEmail::new(self)
@@ -18716,11 +18716,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_events()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
@@ -18733,9 +18733,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_event()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_event(&self) -> builder::CreateEvent<'_> {
         builder::CreateEvent::new(self)
@@ -18748,9 +18748,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.send_event()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn send_event(&self) -> builder::SendEvent<'_> {
         builder::SendEvent::new(self)
@@ -18763,9 +18763,9 @@ impl Client {
     /// - `identifier`: The event definition's id (a UUID) or its name.
     /// ```ignore
     /// let response = client.get_event()
-    ///    .identifier(identifier)
-    ///    .send()
-    ///    .await;
+    ///     .identifier(identifier)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
@@ -18778,9 +18778,9 @@ impl Client {
     /// - `identifier`: The event definition's id (a UUID) or its name.
     /// ```ignore
     /// let response = client.delete_event()
-    ///    .identifier(identifier)
-    ///    .send()
-    ///    .await;
+    ///     .identifier(identifier)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_event(&self) -> builder::DeleteEvent<'_> {
         builder::DeleteEvent::new(self)
@@ -18796,10 +18796,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_event()
-    ///    .identifier(identifier)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .identifier(identifier)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_event(&self) -> builder::UpdateEvent<'_> {
         builder::UpdateEvent::new(self)
@@ -18814,11 +18814,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_logs()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_logs(&self) -> builder::ListLogs<'_> {
         builder::ListLogs::new(self)
@@ -18831,9 +18831,9 @@ impl Client {
     /// - `log_id`: The log entry's id. A UUID.
     /// ```ignore
     /// let response = client.get_log()
-    ///    .log_id(log_id)
-    ///    .send()
-    ///    .await;
+    ///     .log_id(log_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_log(&self) -> builder::GetLog<'_> {
         builder::GetLog::new(self)
@@ -18848,11 +18848,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_oauth_grants()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_oauth_grants(&self) -> builder::ListOauthGrants<'_> {
         builder::ListOauthGrants::new(self)
@@ -18865,9 +18865,9 @@ impl Client {
     /// - `oauth_grant_id`: The id of the grant (a UUID).
     /// ```ignore
     /// let response = client.revoke_oauth_grant()
-    ///    .oauth_grant_id(oauth_grant_id)
-    ///    .send()
-    ///    .await;
+    ///     .oauth_grant_id(oauth_grant_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn revoke_oauth_grant(&self) -> builder::RevokeOauthGrant<'_> {
         builder::RevokeOauthGrant::new(self)
@@ -18884,11 +18884,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_segments()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_segments(&self) -> builder::ListSegments<'_> {
         builder::ListSegments::new(self)
@@ -18899,9 +18899,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_segment()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_segment(&self) -> builder::CreateSegment<'_> {
         builder::CreateSegment::new(self)
@@ -18914,9 +18914,9 @@ impl Client {
     /// - `id`: The segment's id (a UUID).
     /// ```ignore
     /// let response = client.get_segment()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_segment(&self) -> builder::GetSegment<'_> {
         builder::GetSegment::new(self)
@@ -18931,9 +18931,9 @@ impl Client {
     /// - `id`: The segment's id (a UUID).
     /// ```ignore
     /// let response = client.delete_segment()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_segment(&self) -> builder::DeleteSegment<'_> {
         builder::DeleteSegment::new(self)
@@ -18949,12 +18949,12 @@ impl Client {
     /// - `origin`: Only suppressions that came about this way.
     /// ```ignore
     /// let response = client.list_suppressions()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .origin(origin)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .origin(origin)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_suppressions(&self) -> builder::ListSuppressions<'_> {
         builder::ListSuppressions::new(self)
@@ -18965,9 +18965,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.add_suppression()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn add_suppression(&self) -> builder::AddSuppression<'_> {
         builder::AddSuppression::new(self)
@@ -18978,9 +18978,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.add_batch_suppressions()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn add_batch_suppressions(&self) -> builder::AddBatchSuppressions<'_> {
         builder::AddBatchSuppressions::new(self)
@@ -18993,9 +18993,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.delete_batch_suppressions()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_batch_suppressions(&self) -> builder::DeleteBatchSuppressions<'_> {
         builder::DeleteBatchSuppressions::new(self)
@@ -19008,9 +19008,9 @@ impl Client {
     /// - `suppression`: The suppression's id (a UUID) or the suppressed email address.
     /// ```ignore
     /// let response = client.get_suppression()
-    ///    .suppression(suppression)
-    ///    .send()
-    ///    .await;
+    ///     .suppression(suppression)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_suppression(&self) -> builder::GetSuppression<'_> {
         builder::GetSuppression::new(self)
@@ -19023,9 +19023,9 @@ impl Client {
     /// - `suppression`: The suppression's id (a UUID) or the suppressed email address.
     /// ```ignore
     /// let response = client.delete_suppression()
-    ///    .suppression(suppression)
-    ///    .send()
-    ///    .await;
+    ///     .suppression(suppression)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_suppression(&self) -> builder::DeleteSuppression<'_> {
         builder::DeleteSuppression::new(self)
@@ -19040,11 +19040,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_templates()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_templates(&self) -> builder::ListTemplates<'_> {
         builder::ListTemplates::new(self)
@@ -19057,9 +19057,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_template()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_template(&self) -> builder::CreateTemplate<'_> {
         builder::CreateTemplate::new(self)
@@ -19072,9 +19072,9 @@ impl Client {
     /// - `id`: The template's id (a UUID) or its alias.
     /// ```ignore
     /// let response = client.get_template()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_template(&self) -> builder::GetTemplate<'_> {
         builder::GetTemplate::new(self)
@@ -19087,9 +19087,9 @@ impl Client {
     /// - `id`: The template's id (a UUID) or its alias.
     /// ```ignore
     /// let response = client.delete_template()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_template(&self) -> builder::DeleteTemplate<'_> {
         builder::DeleteTemplate::new(self)
@@ -19103,10 +19103,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_template()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_template(&self) -> builder::UpdateTemplate<'_> {
         builder::UpdateTemplate::new(self)
@@ -19119,9 +19119,9 @@ impl Client {
     /// - `id`: The id (a UUID) or alias of the template to copy.
     /// ```ignore
     /// let response = client.duplicate_template()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn duplicate_template(&self) -> builder::DuplicateTemplate<'_> {
         builder::DuplicateTemplate::new(self)
@@ -19134,9 +19134,9 @@ impl Client {
     /// - `id`: The template's id (a UUID) or its alias.
     /// ```ignore
     /// let response = client.publish_template()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn publish_template(&self) -> builder::PublishTemplate<'_> {
         builder::PublishTemplate::new(self)
@@ -19151,11 +19151,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_topics()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_topics(&self) -> builder::ListTopics<'_> {
         builder::ListTopics::new(self)
@@ -19168,9 +19168,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_topic()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_topic(&self) -> builder::CreateTopic<'_> {
         builder::CreateTopic::new(self)
@@ -19183,9 +19183,9 @@ impl Client {
     /// - `id`: The topic's id (a UUID).
     /// ```ignore
     /// let response = client.get_topic()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_topic(&self) -> builder::GetTopic<'_> {
         builder::GetTopic::new(self)
@@ -19198,9 +19198,9 @@ impl Client {
     /// - `id`: The topic's id (a UUID).
     /// ```ignore
     /// let response = client.delete_topic()
-    ///    .id(id)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_topic(&self) -> builder::DeleteTopic<'_> {
         builder::DeleteTopic::new(self)
@@ -19216,10 +19216,10 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_topic()
-    ///    .id(id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_topic(&self) -> builder::UpdateTopic<'_> {
         builder::UpdateTopic::new(self)
@@ -19234,11 +19234,11 @@ impl Client {
     /// - `limit`: How many items to return, 1 to 100 (the API's default is 20).
     /// ```ignore
     /// let response = client.list_webhooks()
-    ///    .after(after)
-    ///    .before(before)
-    ///    .limit(limit)
-    ///    .send()
-    ///    .await;
+    ///     .after(after)
+    ///     .before(before)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
@@ -19251,9 +19251,9 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client.create_webhook()
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
@@ -19266,9 +19266,9 @@ impl Client {
     /// - `webhook_id`: The webhook endpoint's id. A UUID.
     /// ```ignore
     /// let response = client.get_webhook()
-    ///    .webhook_id(webhook_id)
-    ///    .send()
-    ///    .await;
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn get_webhook(&self) -> builder::GetWebhook<'_> {
         builder::GetWebhook::new(self)
@@ -19281,9 +19281,9 @@ impl Client {
     /// - `webhook_id`: The webhook endpoint's id. A UUID.
     /// ```ignore
     /// let response = client.delete_webhook()
-    ///    .webhook_id(webhook_id)
-    ///    .send()
-    ///    .await;
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
@@ -19297,16 +19297,16 @@ impl Client {
     /// - `body`
     /// ```ignore
     /// let response = client.update_webhook()
-    ///    .webhook_id(webhook_id)
-    ///    .body(body)
-    ///    .send()
-    ///    .await;
+    ///     .webhook_id(webhook_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
     /// ```
     pub fn update_webhook(&self) -> builder::UpdateWebhook<'_> {
         builder::UpdateWebhook::new(self)
     }
 }
-/// Types for composing operation parameters.
+///  Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
@@ -28273,7 +28273,7 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+///  Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::provider::ResetFormat;
+
 /// The longest body excerpt an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
@@ -92,7 +94,10 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// Rate-limit headers of a reply (`ratelimit-*` or `x-ratelimit-*`).
+/// Rate-limit headers of a reply (`ratelimit-*` or `x-ratelimit-*`), on successes and errors.
+///
+/// Read them from an error with [`Error::rate_limit`], and from a successful reply with the
+/// provider crate's `rate_limit(reply.headers())`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -100,13 +105,27 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// Requests left in the window.
     pub remaining: Option<u64>,
-    /// The reset value exactly as sent: seconds to wait for some providers, a Unix time for others.
+    /// The reset value exactly as sent.
     pub reset: Option<String>,
+    /// How long until the window resets, read from `reset` the way the provider counts it
+    /// (seconds to wait, or a Unix time); zero when that time has passed.
+    pub reset_after: Option<Duration>,
 }
 
 impl RateLimit {
-    /// Reads `ratelimit-*`, then `x-ratelimit-*`. `None` when the reply has neither.
-    pub fn from_headers(headers: &http::HeaderMap) -> Option<RateLimit> {
+    /// Reads `ratelimit-*`, then `x-ratelimit-*`, with the reset counted as `format` says.
+    /// `None` when the reply has neither.
+    ///
+    /// ```
+    /// use portico::{RateLimit, provider::ResetFormat};
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("ratelimit-limit", "5".parse().unwrap());
+    /// headers.insert("ratelimit-reset", "2".parse().unwrap());
+    /// let limits = RateLimit::from_headers(&headers, ResetFormat::DeltaSeconds).unwrap();
+    /// assert_eq!(limits.limit, Some(5));
+    /// assert_eq!(limits.reset_after, Some(std::time::Duration::from_secs(2)));
+    /// ```
+    pub fn from_headers(headers: &http::HeaderMap, format: ResetFormat) -> Option<RateLimit> {
         let get = |name: &str| {
             [name.to_string(), format!("x-{name}")]
                 .iter()
@@ -118,11 +137,37 @@ impl RateLimit {
         let limit = get("ratelimit-limit").and_then(|v| v.parse().ok());
         let remaining = get("ratelimit-remaining").and_then(|v| v.parse().ok());
         let reset = get("ratelimit-reset");
+        let reset_after = reset.as_deref().and_then(|v| reset_after(v, format));
         (limit.is_some() || remaining.is_some() || reset.is_some()).then_some(RateLimit {
             limit,
             remaining,
             reset,
+            reset_after,
         })
+    }
+}
+
+fn reset_after(value: &str, format: ResetFormat) -> Option<Duration> {
+    let number: f64 = value.parse().ok()?;
+    if !number.is_finite() || number < 0.0 {
+        return None;
+    }
+    match format {
+        ResetFormat::DeltaSeconds => Some(Duration::from_secs_f64(number)),
+        ResetFormat::UnixSeconds => {
+            // Seconds since 1970 stay below 10^11 until the year 5138; larger values are
+            // milliseconds.
+            let seconds = if number >= 1e11 {
+                number / 1000.0
+            } else {
+                number
+            };
+            let at = std::time::UNIX_EPOCH + Duration::from_secs_f64(seconds);
+            Some(
+                at.duration_since(std::time::SystemTime::now())
+                    .unwrap_or_default(),
+            )
+        }
     }
 }
 
@@ -189,6 +234,10 @@ impl Error {
 
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error::from_wire(WireError::new(kind, message))
+    }
+
+    pub(crate) fn set_body_excerpt(&mut self, excerpt: String) {
+        self.data.body_excerpt = Some(excerpt);
     }
 
     /// What went wrong.
@@ -345,7 +394,8 @@ impl From<progenitor_client::Error<WireError>> for Error {
                 let mut error =
                     Error::new(ErrorKind::from_status(status), "undocumented reply status");
                 error.data.status = Some(status);
-                error.data.rate_limit = RateLimit::from_headers(reply.headers());
+                error.data.rate_limit =
+                    RateLimit::from_headers(reply.headers(), ResetFormat::DeltaSeconds);
                 error
             }
         }

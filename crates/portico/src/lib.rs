@@ -9,6 +9,7 @@
 //! - [`transport`]: the exec hook through which every request passes;
 //! - [`pagination`]: paginated lists as `Stream`s;
 //! - [`open_enum`](mod@open_enum): enums that keep values they do not know;
+//! - [`webhooks`]: typed webhook events and shared-secret checks;
 //! - [`provider`]: what a spec says about its provider, as data.
 //!
 //! You normally use it through a provider crate, whose `Client` is built by [`ClientBuilder`]
@@ -22,10 +23,11 @@ pub mod open_enum;
 pub mod pagination;
 pub mod provider;
 pub mod transport;
+pub mod webhooks;
 
 pub use config::{ClientBuilder, Config, ProviderClient, Secret};
 pub use error::{Error, ErrorKind, RateLimit, WireError};
-pub use provider::{Auth, ErrorFormat, Operation, Provider};
+pub use provider::{Auth, ErrorFormat, Operation, Provider, RateLimitRule, ResetFormat};
 pub use transport::exec;
 
 /// Re-exports for generated code and macros; not part of the public API.
@@ -34,4 +36,5 @@ pub mod __private {
     pub use futures_util;
     pub use progenitor_client;
     pub use serde;
+    pub use serde_json;
 }

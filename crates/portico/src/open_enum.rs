@@ -25,12 +25,32 @@
 /// assert_eq!(new.as_str(), "ap-south-9");
 /// assert_eq!(serde_json::to_string(&new).unwrap(), "\"ap-south-9\"");
 /// ```
+///
+/// A variant may carry a description (`=> "text"`), readable with `description()`; values sent as
+/// JSON numbers are read as their decimal text, so numeric codes work too:
+///
+/// ```
+/// portico::open_enum! {
+///     /// Why a message failed.
+///     pub enum FailureCode {
+///         /// `1002`
+///         BadRecipient = "1002" => "The recipient number is malformed.",
+///     }
+/// }
+///
+/// let code: FailureCode = serde_json::from_str("1002").unwrap();
+/// assert_eq!(code, FailureCode::BadRecipient);
+/// assert_eq!(code.description(), Some("The recipient number is malformed."));
+/// let other: FailureCode = serde_json::from_str("4711").unwrap();
+/// assert_eq!(other.as_str(), "4711");
+/// assert_eq!(other.description(), None);
+/// ```
 #[macro_export]
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal $(=> $description:literal)?, )*
         }
     ) => {
         $(#[$meta])*
@@ -54,6 +74,18 @@ macro_rules! open_enum {
                 match self {
                     $( $name::$variant => $value, )*
                     $name::Unknown(value) => value,
+                }
+            }
+
+            /// What the provider documents this value to mean, when the spec says.
+            pub fn description(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    $( $name::$variant => {
+                        let description: ::std::option::Option<&'static str> = ::std::option::Option::None;
+                        $( let description = ::std::option::Option::Some($description); )?
+                        description
+                    } )*
+                    $name::Unknown(_) => ::std::option::Option::None,
                 }
             }
 
@@ -102,9 +134,37 @@ macro_rules! open_enum {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
+                let value = $crate::open_enum::deserialize_text(deserializer)?;
                 Ok($name::from(value))
             }
         }
     };
+}
+
+/// Reads an enum value as text: a JSON string as is, a JSON integer as its decimal digits (some
+/// providers send numeric codes as numbers, others as strings). Used by [`open_enum!`](crate::open_enum).
+#[doc(hidden)]
+pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or an integer")
+        }
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<String, E> {
+            Ok(value)
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+    }
+    deserializer.deserialize_any(Text)
 }

@@ -85,3 +85,68 @@ where
     })
     .boxed()
 }
+
+/// How to walk an offset-paginated list (`limit` and `skip` parameters): fetch a page, take its
+/// items, and ask for the page at an offset.
+pub struct Offset<B, P, T, Fut> {
+    /// Sends the request a builder describes.
+    pub send: fn(B) -> Fut,
+    /// The page's items.
+    pub items: fn(P) -> Vec<T>,
+    /// The builder for `limit` items starting after the first `skip`.
+    pub page: fn(B, u64, u64) -> B,
+}
+
+/// Streams every item of an offset-paginated list, `page_size` items per request, starting at
+/// offset 0 with the other parameters of `first`. The stream ends after a page shorter than
+/// `page_size` (so `page_size` must not exceed the server's own maximum), or after the first
+/// error.
+pub fn offset<'a, B, P, T, Fut>(
+    first: B,
+    page_size: u64,
+    walk: Offset<B, P, T, Fut>,
+) -> ItemStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    P: Send + 'a,
+    T: Send + 'a,
+    Fut: Future<Output = PageResult<P>> + Send + 'a,
+{
+    struct State<B, T> {
+        base: B,
+        skip: u64,
+        done: bool,
+        buffer: VecDeque<T>,
+    }
+    let page_size = page_size.max(1);
+    let state = State {
+        base: first,
+        skip: 0,
+        done: false,
+        buffer: VecDeque::new(),
+    };
+    stream::unfold(state, move |mut state| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), state));
+            }
+            if state.done {
+                return None;
+            }
+            let request = (walk.page)(state.base.clone(), page_size, state.skip);
+            let items = match (walk.send)(request).await {
+                Ok(page) => (walk.items)(page.into_inner()),
+                Err(e) => {
+                    state.done = true;
+                    return Some((Err(Error::from(e)), state));
+                }
+            };
+            let count = items.len() as u64;
+            // Advance by what arrived: a server that returns more than asked skips nothing.
+            state.skip += count;
+            state.done = count < page_size;
+            state.buffer.extend(items);
+        }
+    })
+    .boxed()
+}

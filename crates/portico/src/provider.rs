@@ -2,7 +2,9 @@
 //! by `cargo xtask generate` from its spec (`servers`, `securitySchemes` and the `x-portico-*`
 //! extensions), so that no provider-specific branch lives in this crate.
 
-use crate::error::ErrorKind;
+use std::time::Duration;
+
+use crate::error::{ErrorKind, RateLimit};
 
 /// A provider as its spec describes it. Generated; users read it through `Client::PROVIDER`-style
 /// constants of each provider crate.
@@ -27,6 +29,10 @@ pub struct Provider {
     pub error_format: ErrorFormat,
     /// Response headers that carry the provider's request id, in order of preference.
     pub request_id_headers: &'static [&'static str],
+    /// The provider's documented rate limits (`x-portico.rate-limits`), every window.
+    pub rate_limits: &'static [RateLimitRule],
+    /// How the provider's rate-limit reset header counts (`x-portico.rate-limit-reset`).
+    pub rate_limit_reset: ResetFormat,
     /// Every operation of the spec, sorted by operation id.
     pub operations: &'static [Operation],
 }
@@ -44,8 +50,11 @@ impl Provider {
             code: &[],
             message: &[],
             kinds: &[],
+            statuses: &[],
         },
         request_id_headers: &[],
+        rate_limits: &[],
+        rate_limit_reset: ResetFormat::DeltaSeconds,
         operations: &[],
     };
 
@@ -56,6 +65,48 @@ impl Provider {
             .ok()
             .map(|i| &self.operations[i])
     }
+
+    /// The rate-limit headers of a reply, with the reset read the way this provider sends it.
+    /// `None` when the reply has none.
+    ///
+    /// ```
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-ratelimit-remaining", "19".parse().unwrap());
+    /// let limits = portico::Provider::EXAMPLE.rate_limit(&headers).unwrap();
+    /// assert_eq!(limits.remaining, Some(19));
+    /// ```
+    pub fn rate_limit(&self, headers: &http::HeaderMap) -> Option<RateLimit> {
+        RateLimit::from_headers(headers, self.rate_limit_reset)
+    }
+}
+
+/// One documented rate-limit window: `requests` per `per_seconds`, counted per `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitRule {
+    /// Requests allowed in one window.
+    pub requests: u32,
+    /// The window's length in seconds.
+    pub per_seconds: u32,
+    /// What the provider counts against, as its docs say (`team`, `api-key`, ...).
+    pub scope: &'static str,
+}
+
+impl RateLimitRule {
+    /// The window's length.
+    pub fn window(&self) -> Duration {
+        Duration::from_secs(u64::from(self.per_seconds))
+    }
+}
+
+/// How a provider's `ratelimit-reset` / `x-ratelimit-reset` header counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResetFormat {
+    /// Seconds until the window resets (the IETF draft; Resend).
+    DeltaSeconds,
+    /// The Unix time at which the window resets, in seconds (a value too large for seconds is
+    /// read as milliseconds).
+    UnixSeconds,
 }
 
 /// How a provider takes its credential, from the spec's `securitySchemes`.
@@ -77,6 +128,31 @@ pub struct ErrorFormat {
     pub message: &'static [&'static str],
     /// Provider codes whose kind is not what the HTTP status alone says.
     pub kinds: &'static [(&'static str, ErrorKind)],
+    /// HTTP statuses whose kind, for this provider, is not [`ErrorKind::from_status`]'s (e.g. a
+    /// 403 that means "bad API key"). A code listed in `kinds` wins over these.
+    pub statuses: &'static [(u16, ErrorKind)],
+}
+
+impl ErrorFormat {
+    /// The kind of an error reply with this status and provider code.
+    ///
+    /// ```
+    /// use portico::{ErrorFormat, ErrorKind};
+    /// let format = ErrorFormat { code: &["name"], message: &["message"],
+    ///     kinds: &[("quota", ErrorKind::QuotaExceeded)], statuses: &[(403, ErrorKind::Auth)] };
+    /// assert_eq!(format.kind(403, None), ErrorKind::Auth);
+    /// assert_eq!(format.kind(429, Some("quota")), ErrorKind::QuotaExceeded);
+    /// assert_eq!(format.kind(404, None), ErrorKind::NotFound);
+    /// ```
+    pub fn kind(&self, status: u16, code: Option<&str>) -> ErrorKind {
+        if let Some((_, kind)) = code.and_then(|code| self.kinds.iter().find(|(c, _)| *c == code)) {
+            return *kind;
+        }
+        match self.statuses.iter().find(|(s, _)| *s == status) {
+            Some((_, kind)) => *kind,
+            None => ErrorKind::from_status(status),
+        }
+    }
 }
 
 /// One operation of a spec, as far as the runtime needs it.

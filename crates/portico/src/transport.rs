@@ -12,7 +12,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, USER_AGENT};
 use progenitor_client::OperationInfo;
 
 use crate::config::Config;
-use crate::error::{ErrorKind, RateLimit, WireError, excerpt};
+use crate::error::{ErrorKind, WireError, excerpt};
 use crate::provider::Provider;
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
@@ -111,11 +111,7 @@ fn provider_error(provider: &Provider, status: u16, body: &[u8]) -> WireError {
             format!("{reason} (the body is not JSON)")
         }
     });
-    let kind = code
-        .as_deref()
-        .and_then(|code| format.kinds.iter().find(|(c, _)| *c == code))
-        .map(|(_, kind)| *kind)
-        .unwrap_or_else(|| ErrorKind::from_status(status));
+    let kind = format.kind(status, code.as_deref());
     let mut wire = WireError::new(kind, message);
     wire.code = code;
     wire
@@ -131,7 +127,7 @@ fn fill_from_reply(
     wire.status = Some(status);
     wire.request_id = request_id(config.provider(), headers);
     wire.retry_after_ms = retry_after(headers).map(|d| d.as_millis() as u64);
-    wire.rate_limit = RateLimit::from_headers(headers);
+    wire.rate_limit = config.provider().rate_limit(headers);
     if !body.is_empty() {
         let text = String::from_utf8_lossy(body);
         let secret = config.credential().expose();
