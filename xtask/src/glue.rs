@@ -212,8 +212,14 @@ pub fn lib_file(facts: &Facts) -> TokenStream {
         .iter()
         .filter_map(|op| op.offset.as_ref().map(|o| offset_stream(op, o)));
     let webhooks = facts.webhooks.as_ref().map(|w| webhooks_module(facts, w));
+    let stream_uses = facts
+        .operations
+        .iter()
+        .any(|op| op.cursor.is_some() || op.offset.is_some())
+        .then(|| quote! { pub use ::portico::pagination::{ItemStream, StreamExt}; });
     let rate_limit_doc = format!(
-        "The rate-limit headers of a {title} reply, with the reset read as {title} counts it.\n\n\
+        "The rate-limit headers of a {title} reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as \
+{title} counts it; `None` when the reply has none.\n\n\
 Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:\n\n\
 ```no_run\n\
 # fn show<T>(reply: {krate}::ResponseValue<T>) {{\n\
@@ -280,6 +286,8 @@ if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
                 ::portico::exec(self.inner(), self.client(), request, info).await
             }
         }
+
+        #stream_uses
 
         #[doc = #rate_limit_doc]
         pub fn rate_limit(headers: &::reqwest::header::HeaderMap) -> Option<::portico::RateLimit> {
@@ -364,9 +372,10 @@ code and message, and the request id."),
             "[`webhooks::parse`] reads {title}'s webhook deliveries into typed events."
         ));
     }
-    features.push(format!(
-        "[`rate_limit`] reads {title}'s rate-limit headers from any reply."
-    ));
+    features.push(
+        "[`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any."
+            .into(),
+    );
     let features: String = features.iter().map(|f| format!("- {f}\n")).collect();
     let quick_start = if facts.quick_start.trim().is_empty() {
         format!("let client = {crate_name}::Client::from_env()?;\n# let _ = client;\n")

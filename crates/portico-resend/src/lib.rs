@@ -9,7 +9,7 @@
 //! - Every failure converts into [`Error`] with `?`: its text gives the status, Resend's error code and message, and the request id.
 //! - Enums stay open: a value Resend adds later is kept in `Unknown`, never a decoding failure.
 //! - Paginated lists have `.stream()` on their builder: a `Stream` of items over every page.
-//! - [`rate_limit`] reads Resend's rate-limit headers from any reply.
+//! - [`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any.
 //!
 //! ## Quick start
 //!
@@ -519,7 +519,8 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
         ::portico::exec(self.inner(), self.client(), request, info).await
     }
 }
-/// The rate-limit headers of a Resend reply, with the reset read as Resend counts it.
+pub use ::portico::pagination::{ItemStream, StreamExt};
+/// The rate-limit headers of a Resend reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Resend counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:
 ///

@@ -10,14 +10,28 @@
 //! - Enums stay open: a value Sendo adds later is kept in `Unknown`, never a decoding failure.
 //! - Paginated lists have `.stream()` on their builder: a `Stream` of items over every page.
 //! - [`webhooks::parse`] reads Sendo's webhook deliveries into typed events.
-//! - [`rate_limit`] reads Sendo's rate-limit headers from any reply.
+//! - [`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any.
 //!
 //! ## Quick start
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), portico_sendo::Error> {
-//! let client = portico_sendo::Client::from_env()?;
-//! # let _ = client;
+//! use portico_sendo::StreamExt as _;
+//!
+//! let client = portico_sendo::Client::from_env()?; // SENDO_API_KEY
+//! let sent = client
+//!     .send_message()
+//!     .body_map(|m| m.campaign("k3x9p2qa").to("+14155550100").body("Your order has shipped."))
+//!     .send()
+//!     .await?;
+//! println!("queued {:?}", sent.id);
+//!
+//! // Every message of the campaign, page after page.
+//! let mut messages = client.list_messages().campaign("k3x9p2qa").stream();
+//! while let Some(message) = messages.next().await {
+//!     let message = message?;
+//!     println!("{:?} {:?}", message.id, message.status);
+//! }
 //! # Ok(()) }
 //! ```
 //!
@@ -141,7 +155,8 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
         ::portico::exec(self.inner(), self.client(), request, info).await
     }
 }
-/// The rate-limit headers of a Sendo reply, with the reset read as Sendo counts it.
+pub use ::portico::pagination::{ItemStream, StreamExt};
+/// The rate-limit headers of a Sendo reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Sendo counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:
 ///

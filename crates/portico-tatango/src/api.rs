@@ -68,14 +68,15 @@ pub mod types {
             Default::default()
         }
     }
-    /// What an `invalid_phone` event reports.
+    /// What an `invalid_phone` event reports. `reason` is optional here: Tatango does not say it is always sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InvalidPhoneBody {
         /// The number that cannot receive the message.
         #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
         /// Why the number cannot be messaged, e.g. `landline`.
-        pub reason: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
     }
     impl InvalidPhoneBody {
         pub fn builder() -> builder::InvalidPhoneBody {
@@ -152,19 +153,23 @@ pub mod types {
                 })
         }
     }
-    /// What a `reply_received` event reports.
+    /// What a `reply_received` event reports. Only the number and the text are required here: Tatango does not say which fields are always sent, and a webhook that fails to parse is lost.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ReplyReceivedBody {
         /// The channel the reply came in on, e.g. `SMS`.
-        pub channel: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::std::string::String>,
         /// The text of the reply.
         pub content: ::std::string::String,
         /// The number that replied.
         #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
         /// When the reply was sent, ISO 8601.
-        #[serde(rename = "sentAt")]
-        pub sent_at: ::std::string::String,
+        #[serde(
+            rename = "sentAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sent_at: ::std::option::Option<::std::string::String>,
     }
     impl ReplyReceivedBody {
         pub fn builder() -> builder::ReplyReceivedBody {
@@ -1022,13 +1027,16 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InvalidPhoneBody {
             phone_number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for InvalidPhoneBody {
             fn default() -> Self {
                 Self {
                     phone_number: Err("no value supplied for phone_number".to_string()),
-                    reason: Err("no value supplied for reason".to_string()),
+                    reason: Ok(Default::default()),
                 }
             }
         }
@@ -1045,7 +1053,7 @@ pub mod types {
             }
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -1143,25 +1151,31 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ReplyReceivedBody {
-            channel: ::std::result::Result<::std::string::String, ::std::string::String>,
+            channel: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             content: ::std::result::Result<::std::string::String, ::std::string::String>,
             phone_number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            sent_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+            sent_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReplyReceivedBody {
             fn default() -> Self {
                 Self {
-                    channel: Err("no value supplied for channel".to_string()),
+                    channel: Ok(Default::default()),
                     content: Err("no value supplied for content".to_string()),
                     phone_number: Err("no value supplied for phone_number".to_string()),
-                    sent_at: Err("no value supplied for sent_at".to_string()),
+                    sent_at: Ok(Default::default()),
                 }
             }
         }
         impl ReplyReceivedBody {
             pub fn channel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.channel = value
@@ -1191,7 +1205,7 @@ pub mod types {
             }
             pub fn sent_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sent_at = value

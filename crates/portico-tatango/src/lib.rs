@@ -9,14 +9,24 @@
 //! - Every failure converts into [`Error`] with `?`: its text gives the status, Tatango's error code and message, and the request id.
 //! - Enums stay open: a value Tatango adds later is kept in `Unknown`, never a decoding failure.
 //! - [`webhooks::parse`] reads Tatango's webhook deliveries into typed events.
-//! - [`rate_limit`] reads Tatango's rate-limit headers from any reply.
+//! - [`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any.
 //!
 //! ## Quick start
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), portico_tatango::Error> {
-//! let client = portico_tatango::Client::from_env()?;
-//! # let _ = client;
+//! let client = portico_tatango::Client::from_env()?; // TATANGO_API_KEY
+//! let accepted = client
+//!     .send_sms()
+//!     .body_map(|sms| {
+//!         sms.phone_number("+1 555-123-4567")
+//!             .webhook_url("https://example.com/hooks/tatango")
+//!             .content("Your code is 123456")
+//!     })
+//!     .send()
+//!     .await?;
+//! // Accepted, not delivered: the outcome arrives at the webhook, under this id.
+//! println!("accepted {}", accepted.transaction_id);
 //! # Ok(()) }
 //! ```
 //!
@@ -103,7 +113,7 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
         ::portico::exec(self.inner(), self.client(), request, info).await
     }
 }
-/// The rate-limit headers of a Tatango reply, with the reset read as Tatango counts it.
+/// The rate-limit headers of a Tatango reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Tatango counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:
 ///

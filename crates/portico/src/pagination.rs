@@ -6,10 +6,14 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use futures_util::stream::{self, BoxStream, StreamExt};
+use futures_util::stream::{self, BoxStream};
 use progenitor_client::ResponseValue;
 
 use crate::error::{Error, ErrorKind, WireError};
+
+/// `.next().await` and the other stream adapters for [`ItemStream`]s; provider crates with
+/// paginated lists re-export it, so you need no extra dependency.
+pub use futures_util::StreamExt;
 
 /// A paginated list as a stream of items; ends after the last page or the first error.
 pub type ItemStream<'a, T> = BoxStream<'a, Result<T, Error>>;
