@@ -397,3 +397,32 @@ async fn a_multipart_call_fails_the_same_way() {
     assert_eq!(err.code(), Some("invalid_parameter"));
     assert_eq!(err.request_id(), Some("req_422"));
 }
+
+#[tokio::test]
+async fn too_many_recipients_fail_before_sending() {
+    // `to` allows at most 50 addresses (`maxItems: 50`); the 51st is refused by the builder.
+    let wire = Wire::json(200, json!({ "id": "e1" })).await;
+    let to: Vec<String> = (0..51).map(|i| format!("user{i}@example.com")).collect();
+    let result = client(&wire)
+        .send_email()
+        .body_map(|b| b.from("a@acme.dev").to(to).subject("Hi"))
+        .send()
+        .await;
+    let err = portico::Error::from(result.expect_err("51 recipients"));
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        err.message().contains("to: has more than 50 items"),
+        "{}",
+        err.message()
+    );
+    assert!(wire.server.received_requests().await.unwrap().is_empty());
+
+    // 50 are fine.
+    let to: Vec<String> = (0..50).map(|i| format!("user{i}@example.com")).collect();
+    client(&wire)
+        .send_email()
+        .body_map(|b| b.from("a@acme.dev").to(to).subject("Hi"))
+        .send()
+        .await
+        .expect("50 recipients are allowed");
+}

@@ -165,3 +165,78 @@ pub mod resend {
         sent
     }
 }
+
+/// Helpers for the Tatango wire tests.
+pub mod tatango {
+    use portico_tatango::Client;
+
+    use super::{CANARY_KEY, Sent, Wire, example};
+
+    /// A client for the recording server, with the canary key.
+    pub fn client(wire: &Wire) -> Client {
+        Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url(wire.url())
+            .build()
+            .expect("client")
+    }
+
+    /// A server that answers 202 with the spec's example for `operation_id`.
+    pub async fn serve(operation_id: &str) -> Wire {
+        Wire::json(202, example("tatango", operation_id)).await
+    }
+
+    /// The checks every Tatango request passes: the key in `x-api-key`, no `Authorization`,
+    /// Portico's User-Agent.
+    pub async fn sent(wire: &Wire) -> Sent {
+        let sent = wire.single_request().await;
+        assert_eq!(sent.header("x-api-key"), Some(CANARY_KEY));
+        assert_eq!(sent.header("authorization"), None);
+        assert_eq!(
+            sent.header("user-agent"),
+            Some(
+                format!(
+                    "portico-tatango/{}",
+                    portico_tatango::PROVIDER.crate_version
+                )
+                .as_str()
+            )
+        );
+        sent
+    }
+}
+
+/// Helpers for the Sendo wire tests.
+pub mod sendo {
+    use portico_sendo::Client;
+
+    use super::{CANARY_KEY, Sent, Wire, example};
+
+    /// A client for the recording server, with the canary key.
+    pub fn client(wire: &Wire) -> Client {
+        Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url(wire.url())
+            .build()
+            .expect("client")
+    }
+
+    /// A server that answers 200 with the spec's example for `operation_id`.
+    pub async fn serve(operation_id: &str) -> Wire {
+        Wire::json(200, example("sendo", operation_id)).await
+    }
+
+    /// The checks every Sendo request passes: Bearer key and Portico's User-Agent.
+    pub async fn sent(wire: &Wire) -> Sent {
+        let sent = wire.single_request().await;
+        assert_eq!(
+            sent.header("authorization"),
+            Some(format!("Bearer {CANARY_KEY}").as_str())
+        );
+        assert_eq!(
+            sent.header("user-agent"),
+            Some(format!("portico-sendo/{}", portico_sendo::PROVIDER.crate_version).as_str())
+        );
+        sent
+    }
+}

@@ -23,6 +23,13 @@ pub struct Facts {
     /// `ResetFormat` variant name.
     pub rate_limit_reset: String,
     pub webhooks: Option<Webhooks>,
+    /// `minItems`/`maxItems` of array properties of named object schemas, which the generated
+    /// builders do not check by themselves.
+    pub array_rules: Vec<ArrayRule>,
+    /// Named string schemas marked `x-portico-secret: true`; they become `portico::Secret`.
+    pub secrets: Vec<String>,
+    /// (regex, message): `x-portico-pattern-message` of schemas with a `pattern`.
+    pub pattern_messages: Vec<(String, String)>,
     /// `x-portico.quick-start`: the body of the crate docs' example (a `no_run` doctest).
     pub quick_start: String,
     /// Sorted by id.
@@ -110,6 +117,17 @@ pub struct CursorPage {
     pub cursor_param: String,
     pub item_field: String,
     pub item_field_required: bool,
+}
+
+/// An item-count rule on an array property of a named object schema.
+#[derive(Debug)]
+pub struct ArrayRule {
+    pub schema: String,
+    /// The property's JSON name.
+    pub property: String,
+    pub required: bool,
+    pub min: Option<u64>,
+    pub max: Option<u64>,
 }
 
 /// An offset-paginated list operation (`limit`/`skip`).
@@ -440,6 +458,9 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         rate_limit_reset,
         webhooks: webhooks(spec, &portico)?,
         quick_start: s("/x-portico/quick-start"),
+        pattern_messages: pattern_messages(spec)?,
+        secrets: secrets(spec)?,
+        array_rules: array_rules(spec),
         operations,
         enums,
     })
@@ -686,6 +707,111 @@ fn offset_page(
         skip_param,
         page_size,
     })
+}
+
+fn array_rules(spec: &Value) -> Vec<ArrayRule> {
+    let mut rules = Vec::new();
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let required = schema.get("required").and_then(Value::as_array);
+        for (property, node) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let node = deref(spec, node);
+            if node.get("type").and_then(Value::as_str) != Some("array") {
+                continue;
+            }
+            let (min, max) = (
+                node.get("minItems")
+                    .and_then(Value::as_u64)
+                    .filter(|n| *n > 0),
+                node.get("maxItems").and_then(Value::as_u64),
+            );
+            if min.is_none() && max.is_none() {
+                continue;
+            }
+            rules.push(ArrayRule {
+                schema: name.clone(),
+                property: property.clone(),
+                required: required.is_some_and(|r| r.iter().any(|v| v == property.as_str())),
+                min,
+                max,
+            });
+        }
+    }
+    rules
+}
+
+fn secrets(spec: &Value) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if schema.get("x-portico-secret") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        if schema.get("type").and_then(Value::as_str) != Some("string")
+            || schema.get("enum").is_some()
+        {
+            return Err(format!(
+                "#/components/schemas/{name}: `x-portico-secret` marks a plain `type: string` schema (no enum)"
+            ));
+        }
+        out.push(name.clone());
+    }
+    Ok(out)
+}
+
+/// Every schema's `x-portico-pattern-message`: what a value that misses its `pattern` is told,
+/// in place of the generator's "doesn't match pattern <regex>".
+fn pattern_messages(spec: &Value) -> Result<Vec<(String, String)>, String> {
+    fn walk(node: &Value, at: &str, out: &mut Vec<(String, String)>) -> Result<(), String> {
+        match node {
+            Value::Object(map) => {
+                if let Some(message) = map.get("x-portico-pattern-message") {
+                    let (Some(pattern), Some(message)) =
+                        (map.get("pattern").and_then(Value::as_str), message.as_str())
+                    else {
+                        return Err(format!(
+                            "{at}: `x-portico-pattern-message` needs a `pattern` next to it and must be text"
+                        ));
+                    };
+                    match out.iter().find(|(p, _)| p == pattern) {
+                        Some((_, other)) if other != message => {
+                            return Err(format!(
+                                "{at}: pattern {pattern:?} already has another x-portico-pattern-message ({other:?}); one pattern, one message"
+                            ));
+                        }
+                        Some(_) => {}
+                        None => out.push((pattern.to_string(), message.to_string())),
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{at}/{key}"), out)?;
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), out)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(spec, "#", &mut out)?;
+    Ok(out)
 }
 
 fn is_rust_variant(name: &str) -> bool {

@@ -178,6 +178,9 @@ fn settings(facts: &Facts) -> progenitor::GenerationSettings {
             "::portico::WireError",
             std::iter::empty(),
         );
+    for name in &facts.secrets {
+        settings.with_replacement(name, "::portico::Secret", std::iter::empty());
+    }
     for e in &facts.enums {
         settings.with_replacement(
             &e.name,

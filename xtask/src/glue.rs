@@ -50,6 +50,8 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
         }
     }
     let decoders = route_decoding(&mut file);
+    explain_patterns(&mut file, &facts.pattern_messages);
+    check_item_counts(&mut file, &facts.array_rules)?;
     let expected = facts
         .operations
         .iter()
@@ -93,6 +95,163 @@ fn route_decoding(file: &mut syn::File) -> usize {
     let mut visitor = Decode(0);
     visitor.visit_file_mut(file);
     visitor.0
+}
+
+/// Adds the spec's `minItems`/`maxItems` to the generated struct builders (typify checks string
+/// constraints but not these), so a list of the wrong length fails before sending, naming the
+/// field.
+fn check_item_counts(
+    file: &mut syn::File,
+    rules: &[crate::facts::ArrayRule],
+) -> Result<(), String> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|c| &mut c.1),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `types` module")?;
+    // JSON property → (Rust field, is it an Option) for each struct named in a rule.
+    let mut fields = std::collections::BTreeMap::new();
+    for item in types.iter() {
+        let syn::Item::Struct(st) = item else {
+            continue;
+        };
+        if !rules.iter().any(|r| st.ident == r.schema) {
+            continue;
+        }
+        for field in &st.fields {
+            let Some(ident) = &field.ident else { continue };
+            let mut json = ident.to_string().trim_start_matches("r#").to_string();
+            for attr in &field.attrs {
+                if !attr.path().is_ident("serde") {
+                    continue;
+                }
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        json = meta.value()?.parse::<syn::LitStr>()?.value();
+                    } else if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
+                    Ok(())
+                });
+            }
+            let optional = quote::ToTokens::to_token_stream(&field.ty)
+                .to_string()
+                .contains("Option <");
+            fields.insert((st.ident.to_string(), json), (ident.clone(), optional));
+        }
+    }
+    let builder = types
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|c| &mut c.1),
+            _ => None,
+        })
+        .ok_or("progenitor's `types` module has no `builder` module")?;
+    let mut applied = 0;
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some((trait_path, _)) = &imp.trait_ else {
+            continue;
+        };
+        let target = quote::ToTokens::to_token_stream(&imp.self_ty).to_string();
+        let is_try_from = trait_path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "TryFrom");
+        let mine: Vec<_> = rules
+            .iter()
+            .filter(|r| is_try_from && target == format!("super :: {}", r.schema))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut checks = Vec::new();
+        for rule in &mine {
+            let (ident, optional) = fields
+                .get(&(rule.schema.clone(), rule.property.clone()))
+                .ok_or(format!(
+                    "schema {}: no generated field for array property {:?}",
+                    rule.schema, rule.property
+                ))?;
+            let name = ident.to_string();
+            let mut conditions = Vec::new();
+            if let Some(min) = rule.min {
+                let message = format!(
+                    "error converting supplied value for {name}: needs at least {min} item(s)"
+                );
+                let min = min as usize;
+                conditions.push(quote! { if items.len() < #min { return Err(#message.into()); } });
+            }
+            if let Some(max) = rule.max {
+                let message = format!(
+                    "error converting supplied value for {name}: has more than {max} items"
+                );
+                let max = max as usize;
+                conditions.push(quote! { if items.len() > #max { return Err(#message.into()); } });
+            }
+            // An optional list left empty is not sent at all, so only a required one must meet
+            // `minItems` when empty.
+            checks.push(if *optional {
+                quote! { if let Some(items) = &out.#ident { #(#conditions)* } }
+            } else if rule.required {
+                quote! { { let items = &out.#ident; #(#conditions)* } }
+            } else {
+                quote! { { let items = &out.#ident; if !items.is_empty() { #(#conditions)* } } }
+            });
+        }
+        let Some(syn::ImplItem::Fn(f)) = imp
+            .items
+            .iter_mut()
+            .find(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "try_from"))
+        else {
+            continue;
+        };
+        let Some(syn::Stmt::Expr(syn::Expr::Call(call), None)) = f.block.stmts.last() else {
+            return Err(format!(
+                "builder for {target}: try_from no longer ends in `Ok(Self {{ .. }})`"
+            ));
+        };
+        let construct = call.args.first().cloned().ok_or("empty Ok(..)")?;
+        f.block = syn::parse_quote!({
+            let out = #construct;
+            #(#checks)*
+            Ok(out)
+        });
+        applied += mine.len();
+    }
+    if applied != rules.len() {
+        return Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {applied} of {} item-count rules placed",
+            rules.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces typify's "doesn't match pattern <regex>" with the spec's own words for that pattern,
+/// so that a rejected argument says what is wrong rather than printing a regular expression.
+fn explain_patterns(file: &mut syn::File, messages: &[(String, String)]) {
+    use syn::visit_mut::VisitMut;
+    struct Explain<'a>(&'a [(String, String)]);
+    impl VisitMut for Explain<'_> {
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            let value = lit.value();
+            if let Some((_, message)) = self
+                .0
+                .iter()
+                .find(|(pattern, _)| value == format!("doesn't match pattern \"{pattern}\""))
+            {
+                *lit = syn::LitStr::new(message, lit.span());
+            }
+        }
+    }
+    Explain(messages).visit_file_mut(file);
 }
 
 /// Splits multi-line `#[doc]` attributes into one attribute per line. prettyplease prints a
@@ -289,6 +448,13 @@ if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
 
         #stream_uses
 
+        // A constrained value built by hand (`"…".parse::<types::X>()?`) fails like a builder argument.
+        impl From<types::error::ConversionError> for Error {
+            fn from(e: types::error::ConversionError) -> Self {
+                Error::invalid_argument(e.to_string())
+            }
+        }
+
         #[doc = #rate_limit_doc]
         pub fn rate_limit(headers: &::reqwest::header::HeaderMap) -> Option<::portico::RateLimit> {
             PROVIDER.rate_limit(headers)
@@ -356,8 +522,8 @@ fn crate_doc(facts: &Facts) -> String {
         "Each operation is a method returning a request builder; `.send().await` runs it. Arguments \
 are checked against the spec's constraints before anything is sent."
             .to_string(),
-        format!("Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s error \
-code and message, and the request id."),
+        format!("Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s {}, \
+and the request id.", if facts.error.code.is_empty() { "message" } else { "error code and message" }),
         format!("Enums stay open: a value {title} adds later is kept in `Unknown`, never a decoding failure."),
     ];
     if facts
@@ -510,10 +676,8 @@ with fewer than {size} items, or after the first error.",
         limit = o.limit_param,
         skip = o.skip_param,
     );
-    let sized_doc = format!(
-        "Like [`stream`](Self::stream), with `page_size` items per request. A page shorter than \
-`page_size` ends the stream, so do not ask for more than the server returns at once."
-    );
+    let sized_doc = "Like [`stream`](Self::stream), with `page_size` items per request. A page \
+shorter than `page_size` ends the stream, so do not ask for more than the server returns at once.";
     quote! {
         impl<'a> builder::#builder<'a> {
             #[doc = #doc]
@@ -597,8 +761,9 @@ never contains either value."
         }
     });
     quote! {
-        #[doc = #module_doc]
         pub mod webhooks {
+            #![doc = #module_doc]
+
             use super::Error;
 
             /// One webhook delivery, by its type.

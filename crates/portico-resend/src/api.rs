@@ -3576,9 +3576,25 @@ pub mod types {
             fn try_from(
                 value: AddBatchSuppressionsRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     emails: value.emails?,
-                })
+                };
+                {
+                    let items = &out.emails;
+                    if items.len() < 1usize {
+                        return Err(
+                            "error converting supplied value for emails: needs at least 1 item(s)"
+                                .into(),
+                        );
+                    }
+                    if items.len() > 100usize {
+                        return Err(
+                            "error converting supplied value for emails: has more than 100 items"
+                                .into(),
+                        );
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::AddBatchSuppressionsRequest> for AddBatchSuppressionsRequest {
@@ -7581,12 +7597,28 @@ pub mod types {
             fn try_from(
                 value: CreateAutomationRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     connections: value.connections?,
                     name: value.name?,
                     status: value.status?,
                     steps: value.steps?,
-                })
+                };
+                {
+                    let items = &out.steps;
+                    if items.len() < 1usize {
+                        return Err(
+                            "error converting supplied value for steps: needs at least 1 item(s)"
+                                .into(),
+                        );
+                    }
+                    if items.len() > 150usize {
+                        return Err(
+                            "error converting supplied value for steps: has more than 150 items"
+                                .into(),
+                        );
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::CreateAutomationRequest> for CreateAutomationRequest {
@@ -9053,10 +9085,20 @@ pub mod types {
             fn try_from(
                 value: CreateWebhookRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     endpoint: value.endpoint?,
                     events: value.events?,
-                })
+                };
+                {
+                    let items = &out.events;
+                    if items.len() < 1usize {
+                        return Err(
+                            "error converting supplied value for events: needs at least 1 item(s)"
+                                .into(),
+                        );
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::CreateWebhookRequest> for CreateWebhookRequest {
@@ -9115,10 +9157,45 @@ pub mod types {
             fn try_from(
                 value: DeleteBatchSuppressionsRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     emails: value.emails?,
                     ids: value.ids?,
-                })
+                };
+                {
+                    let items = &out.emails;
+                    if !items.is_empty() {
+                        if items.len() < 1usize {
+                            return Err(
+                                "error converting supplied value for emails: needs at least 1 item(s)"
+                                    .into(),
+                            );
+                        }
+                        if items.len() > 100usize {
+                            return Err(
+                                "error converting supplied value for emails: has more than 100 items"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                {
+                    let items = &out.ids;
+                    if !items.is_empty() {
+                        if items.len() < 1usize {
+                            return Err(
+                                "error converting supplied value for ids: needs at least 1 item(s)"
+                                    .into(),
+                            );
+                        }
+                        if items.len() > 100usize {
+                            return Err(
+                                "error converting supplied value for ids: has more than 100 items"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::DeleteBatchSuppressionsRequest>
@@ -14041,7 +14118,7 @@ pub mod types {
             fn try_from(
                 value: SendEmailRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     attachments: value.attachments?,
                     bcc: value.bcc?,
                     cc: value.cc?,
@@ -14056,7 +14133,22 @@ pub mod types {
                     text: value.text?,
                     to: value.to?,
                     topic_id: value.topic_id?,
-                })
+                };
+                {
+                    let items = &out.to;
+                    if items.len() < 1usize {
+                        return Err(
+                            "error converting supplied value for to: needs at least 1 item(s)"
+                                .into(),
+                        );
+                    }
+                    if items.len() > 50usize {
+                        return Err(
+                            "error converting supplied value for to: has more than 50 items".into(),
+                        );
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::SendEmailRequest> for SendEmailRequest {
@@ -15841,12 +15933,30 @@ pub mod types {
             fn try_from(
                 value: UpdateAutomationRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     connections: value.connections?,
                     name: value.name?,
                     status: value.status?,
                     steps: value.steps?,
-                })
+                };
+                {
+                    let items = &out.steps;
+                    if !items.is_empty() {
+                        if items.len() < 1usize {
+                            return Err(
+                                "error converting supplied value for steps: needs at least 1 item(s)"
+                                    .into(),
+                            );
+                        }
+                        if items.len() > 150usize {
+                            return Err(
+                                "error converting supplied value for steps: has more than 150 items"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::UpdateAutomationRequest> for UpdateAutomationRequest {
@@ -16823,11 +16933,23 @@ pub mod types {
             fn try_from(
                 value: UpdateWebhookRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     endpoint: value.endpoint?,
                     events: value.events?,
                     status: value.status?,
-                })
+                };
+                {
+                    let items = &out.events;
+                    if !items.is_empty() {
+                        if items.len() < 1usize {
+                            return Err(
+                                "error converting supplied value for events: needs at least 1 item(s)"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::UpdateWebhookRequest> for UpdateWebhookRequest {

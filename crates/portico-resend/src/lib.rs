@@ -520,6 +520,11 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
     }
 }
 pub use ::portico::pagination::{ItemStream, StreamExt};
+impl From<types::error::ConversionError> for Error {
+    fn from(e: types::error::ConversionError) -> Self {
+        Error::invalid_argument(e.to_string())
+    }
+}
 /// The rate-limit headers of a Resend reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Resend counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:

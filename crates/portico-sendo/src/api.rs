@@ -167,7 +167,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -455,7 +458,7 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                 ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[A-Z]{2}$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                return Err("must be two capital letters (e.g. CA or US)".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -509,7 +512,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -561,7 +567,7 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                 ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9]{5}$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{5}$\"".into());
+                return Err("must be a 5-digit ZIP code".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -613,7 +619,7 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                 ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[A-Z]{2}$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                return Err("must be two capital letters (e.g. CA or US)".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -764,7 +770,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1239,7 +1248,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1293,7 +1305,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1389,7 +1404,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                return Err(
+                    "is not an E.164 phone number (+, country code and number, at most 15 digits, e.g. +14155550100)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1465,9 +1483,8 @@ pub mod types {
         /// The campaign numbers (E.164) whose events are sent.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub numbers: ::std::vec::Vec<::std::string::String>,
-        /// The webhook's secret token, sent with every event in the `X-Webhook-Token` header. Keep it secret, and pass it to Portico's webhook verification helper to check incoming requests.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<::std::string::String>,
+        pub signature: ::std::option::Option<::portico::Secret>,
         /// Where Sendo POSTs the events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -3283,12 +3300,22 @@ pub mod types {
             fn try_from(
                 value: CreateCampaignWebhookRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     event_types: value.event_types?,
                     name: value.name?,
                     numbers: value.numbers?,
                     url: value.url?,
-                })
+                };
+                {
+                    let items = &out.event_types;
+                    if items.len() < 1usize {
+                        return Err(
+                            "error converting supplied value for event_types: needs at least 1 item(s)"
+                                .into(),
+                        );
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::CreateCampaignWebhookRequest> for CreateCampaignWebhookRequest {
@@ -4667,12 +4694,24 @@ pub mod types {
             fn try_from(
                 value: UpdateWebhookRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let out = Self {
                     event_types: value.event_types?,
                     name: value.name?,
                     numbers: value.numbers?,
                     url: value.url?,
-                })
+                };
+                {
+                    let items = &out.event_types;
+                    if !items.is_empty() {
+                        if items.len() < 1usize {
+                            return Err(
+                                "error converting supplied value for event_types: needs at least 1 item(s)"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Ok(out)
             }
         }
         impl ::std::convert::From<super::UpdateWebhookRequest> for UpdateWebhookRequest {
@@ -4767,7 +4806,7 @@ pub mod types {
                 ::std::string::String,
             >,
             signature: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
@@ -4852,7 +4891,7 @@ pub mod types {
             }
             pub fn signature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.signature = value

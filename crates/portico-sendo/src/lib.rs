@@ -6,7 +6,7 @@
 //!
 //! - Build a [`Client`] with [`Client::new`], [`Client::from_env`] (`SENDO_API_KEY`) or [`Client::builder`].
 //! - Each operation is a method returning a request builder; `.send().await` runs it. Arguments are checked against the spec's constraints before anything is sent.
-//! - Every failure converts into [`Error`] with `?`: its text gives the status, Sendo's error code and message, and the request id.
+//! - Every failure converts into [`Error`] with `?`: its text gives the status, Sendo's message, and the request id.
 //! - Enums stay open: a value Sendo adds later is kept in `Unknown`, never a decoding failure.
 //! - Paginated lists have `.stream()` on their builder: a `Stream` of items over every page.
 //! - [`webhooks::parse`] reads Sendo's webhook deliveries into typed events.
@@ -156,6 +156,11 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
     }
 }
 pub use ::portico::pagination::{ItemStream, StreamExt};
+impl From<types::error::ConversionError> for Error {
+    fn from(e: types::error::ConversionError) -> Self {
+        Error::invalid_argument(e.to_string())
+    }
+}
 /// The rate-limit headers of a Sendo reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Sendo counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:
@@ -233,12 +238,12 @@ impl<'a> builder::ListMessages<'a> {
         )
     }
 }
-/// Sendo's webhook events, typed.
-///
-/// [`parse`] reads a delivery's body into an [`Event`] by its `type` field; an event type this version does not know is kept raw in [`Event::Unknown`], never an error.
-///
-/// Sendo sends the webhook's secret (its `signature`) in the `X-Webhook-Token` header of every delivery. Call [`verify`] with the request headers and that secret before [`parse`]: it compares in constant time.
 pub mod webhooks {
+    //! Sendo's webhook events, typed.
+    //!
+    //! [`parse`] reads a delivery's body into an [`Event`] by its `type` field; an event type this version does not know is kept raw in [`Event::Unknown`], never an error.
+    //!
+    //! Sendo sends the webhook's secret (its `signature`) in the `X-Webhook-Token` header of every delivery. Call [`verify`] with the request headers and that secret before [`parse`]: it compares in constant time.
     use super::Error;
     ///  One webhook delivery, by its type.
     #[derive(Debug, Clone)]

@@ -122,7 +122,10 @@ pub mod types {
                     ::regress::Regex::new("^\\+?[0-9 ().-]{10,20}$").unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+?[0-9 ().-]{10,20}$\"".into());
+                return Err(
+                    "is not a US or Canadian phone number (10 to 20 characters of digits, spaces and + ( ) . -)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -431,7 +434,7 @@ pub mod types {
             );
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9 \\r\\n\\f@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,\\-./:;<=>?¡ÄÖÑÜ§¿äöñüà\\^{}\\\\\\[~\\]|€]*$\""
+                    "is not GSM-7 text: emoji and characters outside the GSM 03.38 alphabet (such as á) cannot be sent by SMS"
                         .into(),
                 );
             }
@@ -508,7 +511,7 @@ pub mod types {
             );
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9 \\r\\n\\f@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,\\-./:;<=>?¡ÄÖÑÜ§¿äöñüà\\^{}\\\\\\[~\\]|€]*$\""
+                    "is not GSM-7 text: emoji and characters outside the GSM 03.38 alphabet (such as á) cannot be sent by SMS"
                         .into(),
                 );
             }
@@ -758,7 +761,7 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                 ::std::sync::LazyLock::new(|| ::regress::Regex::new("^https://").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^https://\"".into());
+                return Err("must be an https:// URL".into());
             }
             Ok(Self(value.to_string()))
         }

@@ -6,7 +6,7 @@
 //!
 //! - Build a [`Client`] with [`Client::new`], [`Client::from_env`] (`TATANGO_API_KEY`) or [`Client::builder`].
 //! - Each operation is a method returning a request builder; `.send().await` runs it. Arguments are checked against the spec's constraints before anything is sent.
-//! - Every failure converts into [`Error`] with `?`: its text gives the status, Tatango's error code and message, and the request id.
+//! - Every failure converts into [`Error`] with `?`: its text gives the status, Tatango's message, and the request id.
 //! - Enums stay open: a value Tatango adds later is kept in `Unknown`, never a decoding failure.
 //! - [`webhooks::parse`] reads Tatango's webhook deliveries into typed events.
 //! - [`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any.
@@ -113,6 +113,11 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
         ::portico::exec(self.inner(), self.client(), request, info).await
     }
 }
+impl From<types::error::ConversionError> for Error {
+    fn from(e: types::error::ConversionError) -> Self {
+        Error::invalid_argument(e.to_string())
+    }
+}
 /// The rate-limit headers of a Tatango reply (`ratelimit-*` or `x-ratelimit-*`), with the reset read as Tatango counts it; `None` when the reply has none.
 ///
 /// Errors carry them already ([`Error::rate_limit`]); for a successful reply pass its headers:
@@ -127,12 +132,12 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
 pub fn rate_limit(headers: &::reqwest::header::HeaderMap) -> Option<::portico::RateLimit> {
     PROVIDER.rate_limit(headers)
 }
-/// Tatango's webhook events, typed.
-///
-/// [`parse`] reads a delivery's body into an [`Event`] by its `eventType` field; an event type this version does not know is kept raw in [`Event::Unknown`], never an error.
-///
-/// **Tatango documents no signature or token on webhook deliveries**, so a delivery cannot be proven to come from Tatango. Treat every payload as untrusted input: use a long, unguessable webhook URL over HTTPS, and check ids in the payload against requests you made.
 pub mod webhooks {
+    //! Tatango's webhook events, typed.
+    //!
+    //! [`parse`] reads a delivery's body into an [`Event`] by its `eventType` field; an event type this version does not know is kept raw in [`Event::Unknown`], never an error.
+    //!
+    //! **Tatango documents no signature or token on webhook deliveries**, so a delivery cannot be proven to come from Tatango. Treat every payload as untrusted input: use a long, unguessable webhook URL over HTTPS, and check ids in the payload against requests you made.
     use super::Error;
     ///  One webhook delivery, by its type.
     #[derive(Debug, Clone)]

@@ -16,14 +16,19 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Per-attempt timeout, from sending the request to the end of the reply body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A credential. Its `Debug` never shows the value, and the header built from it is marked
-/// sensitive so that HTTP-level logging redacts it too.
+/// A credential or other secret value (an API key, a webhook's token). Its `Debug` never shows
+/// the value, and the header built from an API key is marked sensitive so that HTTP-level logging
+/// redacts it too. Specs mark secret fields of replies with `x-portico-secret`; they decode into
+/// a `Secret` and serialize back to the plain value.
 ///
 /// ```
 /// let key = portico::Secret::new("re_123456789");
 /// assert_eq!(format!("{key:?}"), "Secret([REDACTED])");
+/// assert_eq!(key.expose(), "re_123456789");
+/// let token: portico::Secret = serde_json::from_str("\"whtok_1\"").unwrap();
+/// assert_eq!(format!("{token:?}"), "Secret([REDACTED])");
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Arc<str>);
 
 impl Secret {
@@ -32,9 +37,21 @@ impl Secret {
         Secret(Arc::from(value.into()))
     }
 
-    /// The credential itself. Only the runtime should need this.
+    /// The value itself: for the runtime, and for handing a webhook token to `webhooks::verify`.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
     }
 }
 

@@ -236,6 +236,16 @@ impl Error {
         Error::from_wire(WireError::new(kind, message))
     }
 
+    /// An argument rejected before anything was sent ([`ErrorKind::InvalidArgument`]).
+    ///
+    /// ```
+    /// let err = portico::Error::invalid_argument("subject: longer than 40 characters");
+    /// assert!(!err.was_sent());
+    /// ```
+    pub fn invalid_argument(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
     pub(crate) fn set_body_excerpt(&mut self, excerpt: String) {
         self.data.body_excerpt = Some(excerpt);
     }

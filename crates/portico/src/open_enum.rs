@@ -2,7 +2,7 @@
 //!
 //! Providers add enum values over time (a new email event, a new domain status). A closed Rust
 //! enum would fail the whole reply on the first new value, so `cargo xtask generate` turns every
-//! string enum of a spec into an [`open_enum!`](crate::open_enum) type with an `Unknown(String)`
+//! string enum of a spec into an [`open_enum!`](macro@crate::open_enum) type with an `Unknown(String)`
 //! variant that keeps the raw value.
 
 /// Defines an open string enum. Used by generated code.
@@ -142,7 +142,7 @@ macro_rules! open_enum {
 }
 
 /// Reads an enum value as text: a JSON string as is, a JSON integer as its decimal digits (some
-/// providers send numeric codes as numbers, others as strings). Used by [`open_enum!`](crate::open_enum).
+/// providers send numeric codes as numbers, others as strings). Used by [`open_enum!`](macro@crate::open_enum).
 #[doc(hidden)]
 pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
