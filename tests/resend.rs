@@ -2717,25 +2717,5 @@ async fn delete_suppression() {
 /// Every operation of the spec has a test above, named after its operationId.
 #[test]
 fn every_operation_is_tested() {
-    let source = include_str!("resend.rs");
-    let spec: serde_json::Value =
-        serde_yaml::from_str(include_str!("../specs/resend.yaml")).expect("the spec is YAML");
-    let mut missing = Vec::new();
-    let mut count = 0;
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for op in item.as_object().expect("path item").values() {
-            let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else {
-                continue;
-            };
-            count += 1;
-            if !source.contains(&format!("async fn {id}() {{")) {
-                missing.push(id.to_string());
-            }
-        }
-    }
-    assert_eq!(count, 104, "Resend has 104 operations");
-    assert!(
-        missing.is_empty(),
-        "operations without a wire test: {missing:?}"
-    );
+    portico_tests::assert_every_operation_tested("resend", include_str!("resend.rs"), 104);
 }

@@ -883,10 +883,7 @@ async fn page_requests(wire: &Wire) -> Vec<Sent> {
                 sent.header("authorization"),
                 Some(format!("Bearer {CANARY_KEY}").as_str())
             );
-            assert_eq!(
-                sent.header("user-agent"),
-                Some(format!("portico-sendo/{}", portico_sendo::PROVIDER.crate_version).as_str())
-            );
+            sent.assert_user_agent(&portico_sendo::PROVIDER);
             sent
         })
         .collect()
@@ -1151,27 +1148,7 @@ async fn a_null_error_code_is_none() {
 
 #[test]
 fn every_operation_is_tested() {
-    let source = include_str!("sendo.rs");
-    let spec: serde_json::Value =
-        serde_yaml::from_str(include_str!("../specs/sendo.yaml")).expect("the spec is YAML");
-    let mut missing = Vec::new();
-    let mut count = 0;
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for op in item.as_object().expect("path item").values() {
-            let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else {
-                continue;
-            };
-            count += 1;
-            if !source.contains(&format!("async fn {id}() {{")) {
-                missing.push(id.to_string());
-            }
-        }
-    }
-    assert_eq!(count, 15, "Sendo has 15 operations");
-    assert!(
-        missing.is_empty(),
-        "operations without a wire test: {missing:?}"
-    );
+    portico_tests::assert_every_operation_tested("sendo", include_str!("sendo.rs"), 15);
 }
 
 #[tokio::test]

@@ -181,27 +181,7 @@ async fn upload_whatsapp_template() {
 
 #[test]
 fn every_operation_is_tested() {
-    let source = include_str!("tatango.rs");
-    let spec: serde_json::Value =
-        serde_yaml::from_str(include_str!("../specs/tatango.yaml")).expect("the spec is YAML");
-    let mut missing = Vec::new();
-    let mut count = 0;
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for op in item.as_object().expect("path item").values() {
-            let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else {
-                continue;
-            };
-            count += 1;
-            if !source.contains(&format!("async fn {id}() {{")) {
-                missing.push(id.to_string());
-            }
-        }
-    }
-    assert_eq!(count, 4, "Tatango has 4 operations");
-    assert!(
-        missing.is_empty(),
-        "operations without a wire test: {missing:?}"
-    );
+    portico_tests::assert_every_operation_tested("tatango", include_str!("tatango.rs"), 4);
 }
 
 // ---------------------------------------------------------------------------------------------

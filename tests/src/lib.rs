@@ -102,6 +102,53 @@ impl Sent {
     }
 }
 
+/// A client of any generated provider crate for the recording server, with the canary key.
+pub fn client_for<C: portico::ProviderClient>(wire: &Wire) -> C {
+    portico::ClientBuilder::<C>::new()
+        .api_key(CANARY_KEY)
+        .base_url(wire.url())
+        .build()
+        .expect("client")
+}
+
+/// Fails unless every operation of `specs/<provider>.yaml` has a test `async fn <operationId>()`
+/// in `source` (the test file's text), and the spec has exactly `count` operations.
+pub fn assert_every_operation_tested(provider: &str, source: &str, count: usize) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
+    let spec: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("path item").values() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            seen += 1;
+            if !source.contains(&format!("async fn {id}() {{")) {
+                missing.push(id.to_string());
+            }
+        }
+    }
+    assert_eq!(seen, count, "{provider} has {count} operations");
+    assert!(
+        missing.is_empty(),
+        "{provider} operations without a wire test: {missing:?}"
+    );
+}
+
+impl Sent {
+    /// Checks the User-Agent Portico sends for `provider`: `portico-<name>/<version>`.
+    pub fn assert_user_agent(&self, provider: &portico::Provider) {
+        let expected = format!("portico-{}/{}", provider.name, provider.crate_version);
+        assert_eq!(
+            self.header("user-agent"),
+            Some(expected.as_str()),
+            "User-Agent"
+        );
+    }
+}
+
 /// The example of an operation's success reply in `specs/<provider>.yaml`.
 pub fn example(provider: &str, operation_id: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
@@ -136,11 +183,7 @@ pub mod resend {
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
-        Client::builder()
-            .api_key(CANARY_KEY)
-            .base_url(wire.url())
-            .build()
-            .expect("client")
+        super::client_for(wire)
     }
 
     /// A server that answers with the spec's example for `operation_id`.
@@ -155,13 +198,8 @@ pub mod resend {
             sent.header("authorization"),
             Some(format!("Bearer {CANARY_KEY}").as_str())
         );
-        let ua = sent
-            .header("user-agent")
-            .expect("Resend rejects requests without a User-Agent");
-        assert_eq!(
-            ua,
-            format!("portico-resend/{}", portico_resend::PROVIDER.crate_version)
-        );
+        // Resend rejects requests without a User-Agent.
+        sent.assert_user_agent(&portico_resend::PROVIDER);
         sent
     }
 }
@@ -174,11 +212,7 @@ pub mod tatango {
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
-        Client::builder()
-            .api_key(CANARY_KEY)
-            .base_url(wire.url())
-            .build()
-            .expect("client")
+        super::client_for(wire)
     }
 
     /// A server that answers 202 with the spec's example for `operation_id`.
@@ -192,16 +226,7 @@ pub mod tatango {
         let sent = wire.single_request().await;
         assert_eq!(sent.header("x-api-key"), Some(CANARY_KEY));
         assert_eq!(sent.header("authorization"), None);
-        assert_eq!(
-            sent.header("user-agent"),
-            Some(
-                format!(
-                    "portico-tatango/{}",
-                    portico_tatango::PROVIDER.crate_version
-                )
-                .as_str()
-            )
-        );
+        sent.assert_user_agent(&portico_tatango::PROVIDER);
         sent
     }
 }
@@ -214,11 +239,7 @@ pub mod sendo {
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
-        Client::builder()
-            .api_key(CANARY_KEY)
-            .base_url(wire.url())
-            .build()
-            .expect("client")
+        super::client_for(wire)
     }
 
     /// A server that answers 200 with the spec's example for `operation_id`.
@@ -233,10 +254,7 @@ pub mod sendo {
             sent.header("authorization"),
             Some(format!("Bearer {CANARY_KEY}").as_str())
         );
-        assert_eq!(
-            sent.header("user-agent"),
-            Some(format!("portico-sendo/{}", portico_sendo::PROVIDER.crate_version).as_str())
-        );
+        sent.assert_user_agent(&portico_sendo::PROVIDER);
         sent
     }
 }
