@@ -138,8 +138,25 @@ pub fn assert_every_operation_tested(provider: &str, source: &str, count: usize)
 }
 
 impl Sent {
-    /// Checks the User-Agent Portico sends for `provider`: `portico-<name>/<version>`.
-    pub fn assert_user_agent(&self, provider: &portico::Provider) {
+    /// Checks what every request of `provider`'s client carries: the canary key where the
+    /// provider's `auth` says (and nowhere else), and the User-Agent `portico-<name>/<version>`.
+    pub fn assert_sent_by(&self, provider: &portico::Provider) {
+        match provider.auth {
+            portico::Auth::Bearer => assert_eq!(
+                self.header("authorization"),
+                Some(format!("Bearer {CANARY_KEY}").as_str()),
+                "Bearer credential"
+            ),
+            portico::Auth::Header(name) => {
+                assert_eq!(self.header(name), Some(CANARY_KEY), "{name} credential");
+                assert_eq!(
+                    self.header("authorization"),
+                    None,
+                    "no Authorization header"
+                );
+            }
+            other => panic!("no check written for {other:?}"),
+        }
         let expected = format!("portico-{}/{}", provider.name, provider.crate_version);
         assert_eq!(
             self.header("user-agent"),
@@ -179,7 +196,7 @@ pub fn example(provider: &str, operation_id: &str) -> Value {
 pub mod resend {
     use portico_resend::Client;
 
-    use super::{CANARY_KEY, Sent, Wire, example};
+    use super::{Sent, Wire, example};
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
@@ -194,12 +211,7 @@ pub mod resend {
     /// The checks every Resend request passes: Bearer key and Portico's User-Agent.
     pub async fn sent(wire: &Wire) -> Sent {
         let sent = wire.single_request().await;
-        assert_eq!(
-            sent.header("authorization"),
-            Some(format!("Bearer {CANARY_KEY}").as_str())
-        );
-        // Resend rejects requests without a User-Agent.
-        sent.assert_user_agent(&portico_resend::PROVIDER);
+        sent.assert_sent_by(&portico_resend::PROVIDER);
         sent
     }
 }
@@ -208,7 +220,7 @@ pub mod resend {
 pub mod tatango {
     use portico_tatango::Client;
 
-    use super::{CANARY_KEY, Sent, Wire, example};
+    use super::{Sent, Wire, example};
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
@@ -224,9 +236,7 @@ pub mod tatango {
     /// Portico's User-Agent.
     pub async fn sent(wire: &Wire) -> Sent {
         let sent = wire.single_request().await;
-        assert_eq!(sent.header("x-api-key"), Some(CANARY_KEY));
-        assert_eq!(sent.header("authorization"), None);
-        sent.assert_user_agent(&portico_tatango::PROVIDER);
+        sent.assert_sent_by(&portico_tatango::PROVIDER);
         sent
     }
 }
@@ -235,7 +245,7 @@ pub mod tatango {
 pub mod sendo {
     use portico_sendo::Client;
 
-    use super::{CANARY_KEY, Sent, Wire, example};
+    use super::{Sent, Wire, example};
 
     /// A client for the recording server, with the canary key.
     pub fn client(wire: &Wire) -> Client {
@@ -250,11 +260,7 @@ pub mod sendo {
     /// The checks every Sendo request passes: Bearer key and Portico's User-Agent.
     pub async fn sent(wire: &Wire) -> Sent {
         let sent = wire.single_request().await;
-        assert_eq!(
-            sent.header("authorization"),
-            Some(format!("Bearer {CANARY_KEY}").as_str())
-        );
-        sent.assert_user_agent(&portico_sendo::PROVIDER);
+        sent.assert_sent_by(&portico_sendo::PROVIDER);
         sent
     }
 }

@@ -2,8 +2,6 @@
 //! by `cargo xtask generate` from its spec (`servers`, `securitySchemes` and the `x-portico-*`
 //! extensions), so that no provider-specific branch lives in this crate.
 
-use std::time::Duration;
-
 use crate::error::{ErrorKind, RateLimit};
 
 /// A provider as its spec describes it. Generated; users read it through `Client::PROVIDER`-style
@@ -89,13 +87,6 @@ pub struct RateLimitRule {
     pub per_seconds: u32,
     /// What the provider counts against, as its docs say (`team`, `api-key`, ...).
     pub scope: &'static str,
-}
-
-impl RateLimitRule {
-    /// The window's length.
-    pub fn window(&self) -> Duration {
-        Duration::from_secs(u64::from(self.per_seconds))
-    }
 }
 
 /// How a provider's `ratelimit-reset` / `x-ratelimit-reset` header counts.
