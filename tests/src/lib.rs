@@ -103,10 +103,14 @@ impl Sent {
 }
 
 /// A client of any generated provider crate for the recording server, with the canary key.
+///
+/// Retries are off: these tests check one exchange each, and a retried 5xx would reach the
+/// server twice. Retries, budgets and rate limits have their own tests (`tests/resilience.rs`).
 pub fn client_for<C: portico::ProviderClient>(wire: &Wire) -> C {
     portico::ClientBuilder::<C>::new()
         .api_key(CANARY_KEY)
         .base_url(wire.url())
+        .retry(portico::RetryPolicy::none())
         .build()
         .expect("client")
 }

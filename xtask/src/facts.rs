@@ -92,6 +92,8 @@ pub struct Operation {
     pub offset: Option<OffsetPage>,
     /// `x-portico-inferred: true`: not in the provider's documentation.
     pub inferred: bool,
+    /// The header (lower case) of the parameter marked `x-portico-idempotency-key`.
+    pub idempotency_header: Option<String>,
     /// Set for `multipart/form-data` bodies, which progenitor cannot generate.
     pub multipart: Option<Multipart>,
 }
@@ -367,7 +369,7 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
     {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            operations.push(operation(spec, &portico, path, method, op)?);
+            operations.push(operation(spec, &portico, path, item, method, op)?);
         }
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
@@ -470,6 +472,7 @@ fn operation(
     spec: &Value,
     portico: &Value,
     path: &str,
+    item: &Value,
     method: &str,
     op: &Value,
 ) -> Result<Operation, String> {
@@ -517,6 +520,15 @@ fn operation(
         cursor,
         offset,
         inferred: op.get("x-portico-inferred") == Some(&Value::Bool(true)),
+        idempotency_header: [item.get("parameters"), op.get("parameters")]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .map(|p| deref(spec, p))
+            .find(|p| p.get("x-portico-idempotency-key") == Some(&Value::Bool(true)))
+            .and_then(|p| p.get("name").and_then(Value::as_str))
+            .map(str::to_ascii_lowercase),
     })
 }
 

@@ -389,6 +389,20 @@ if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
 ```",
         krate = format!("portico_{}", facts.provider),
     );
+    let with_options_doc = format!(
+        "A client whose calls use other [`CallOptions`] (retries, timeouts). It shares this \
+client's connection pool, credential, rate limiter and retry budget, so it is cheap to make for \
+one call.\n\n\
+```no_run\n\
+# fn run(client: &{krate}::Client) {{\n\
+use std::time::Duration;\n\
+use {krate}::RetryPolicy;\n\n\
+let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(Duration::from_secs(5)));\n\
+# let _ = quick;\n\
+# }}\n\
+```",
+        krate = format!("portico_{}", facts.provider),
+    );
     let multiparts: Vec<_> = facts
         .operations
         .iter()
@@ -401,7 +415,7 @@ if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
         mod api;
 
         pub use api::{builder, types, ByteStream, Client, ResponseValue};
-        pub use ::portico::{Error, ErrorKind};
+        pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
 
         #provider
 
@@ -431,6 +445,12 @@ if let Some(limits) = {krate}::rate_limit(reply.headers()) {{\n\
             /// A builder for a client with settings other than the defaults.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new()
+            }
+
+            #[doc = #with_options_doc]
+            pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+                use ::progenitor_client::ClientInfo as _;
+                Client::new_with_client(self.baseurl(), self.client().clone(), self.inner().with_options(change))
             }
         }
 
@@ -590,7 +610,11 @@ fn provider_static(facts: &Facts) -> TokenStream {
     let request_ids = &facts.request_id_headers;
     let operations = facts.operations.iter().map(|op| {
         let (id, method) = (&op.id, &op.method);
-        quote! { ::portico::Operation { id: #id, method: #method } }
+        let key = match &op.idempotency_header {
+            Some(header) => quote! { Some(#header) },
+            None => quote! { None },
+        };
+        quote! { ::portico::Operation { id: #id, method: #method, idempotency_header: #key } }
     });
     let doc = format!(
         "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",

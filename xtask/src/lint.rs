@@ -436,6 +436,36 @@ impl<'a> Lint<'a> {
             if p.get("schema").is_none() {
                 self.problem(location, format!("parameter {name:?} has no `schema`"));
             }
+            if let Some(flag) = p.get("x-portico-idempotency-key") {
+                let string = deref(self.spec, p.get("schema").unwrap_or(&Value::Null))
+                    .get("type")
+                    .and_then(Value::as_str)
+                    == Some("string");
+                if flag != &Value::Bool(true) {
+                    self.problem(
+                        location,
+                        format!("parameter {name:?}: x-portico-idempotency-key must be `true` (or left out)"),
+                    );
+                } else if p.get("in").and_then(Value::as_str) != Some("header")
+                    || p.get("required") == Some(&Value::Bool(true))
+                    || !string
+                {
+                    self.problem(
+                        location,
+                        format!("parameter {name:?}: x-portico-idempotency-key marks an optional `in: header` string parameter (the runtime fills it in when the caller does not)"),
+                    );
+                }
+            }
+        }
+        let keys = params
+            .iter()
+            .filter(|p| p.get("x-portico-idempotency-key").is_some())
+            .count();
+        if keys > 1 {
+            self.problem(
+                location,
+                format!("{keys} parameters carry x-portico-idempotency-key; an operation has at most one idempotency key"),
+            );
         }
         for var in path_variables(path) {
             if !declared.contains(&var) {

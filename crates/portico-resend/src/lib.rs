@@ -34,7 +34,7 @@
 //!
 //! Operations: 104. Default server: `https://api.resend.com`.
 mod api;
-pub use ::portico::{Error, ErrorKind};
+pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
 pub use api::{ByteStream, Client, ResponseValue, builder, types};
 ///Resend, as `specs/resend.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
@@ -71,418 +71,522 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
         ::portico::Operation {
             id: "add_batch_suppressions",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "add_contact_to_segment",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "add_suppression",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "cancel_broadcast",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "cancel_email",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_api_key",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_audience",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_automation",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_broadcast",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_contact",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_contact_import",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_contact_property",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_domain",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_domain_claim",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_event",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_segment",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_template",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_topic",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_webhook",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_api_key",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_audience",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_automation",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_batch_suppressions",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_broadcast",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_contact",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_contact_property",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_domain",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_event",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_segment",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_suppression",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_template",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_topic",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_webhook",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "duplicate_automation",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "duplicate_template",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_audience",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_automation",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_automation_run",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_broadcast",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_contact",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_contact_import",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_contact_property",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_domain",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_domain_claim",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_email",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_email_attachment",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_email_metrics",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_event",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_log",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_received_email",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_received_email_attachment",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_segment",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_suppression",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_template",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_topic",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_webhook",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_api_keys",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_audiences",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_automation_runs",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_automations",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_broadcast_clicked_links",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_broadcast_recipients",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_broadcasts",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_contact_imports",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_contact_properties",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_contact_segments",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_contact_topics",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_contacts",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_domains",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_email_attachments",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_emails",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_events",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_logs",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_oauth_grants",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_received_email_attachments",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_received_emails",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_segments",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_suppressions",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_templates",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_topics",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_webhooks",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "publish_template",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "remove_contact_from_segment",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "revoke_oauth_grant",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "send_batch_emails",
             method: "POST",
+            idempotency_header: Some("idempotency-key"),
         },
         ::portico::Operation {
             id: "send_broadcast",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "send_email",
             method: "POST",
+            idempotency_header: Some("idempotency-key"),
         },
         ::portico::Operation {
             id: "send_event",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "share_email",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "stop_automation",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_api_key",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_automation",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_broadcast",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_contact",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_contact_property",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_contact_topics",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_domain",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_email",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_event",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_template",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_topic",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_webhook",
             method: "PATCH",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "verify_domain",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "verify_domain_claim",
             method: "POST",
+            idempotency_header: None,
         },
     ],
 };
@@ -507,6 +611,25 @@ impl Client {
     ///  A builder for a client with settings other than the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+    /// A client whose calls use other [`CallOptions`] (retries, timeouts). It shares this client's connection pool, credential, rate limiter and retry budget, so it is cheap to make for one call.
+    ///
+    /// ```no_run
+    /// # fn run(client: &portico_resend::Client) {
+    /// use std::time::Duration;
+    /// use portico_resend::RetryPolicy;
+    ///
+    /// let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(Duration::from_secs(5)));
+    /// # let _ = quick;
+    /// # }
+    /// ```
+    pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+        use ::progenitor_client::ClientInfo as _;
+        Client::new_with_client(
+            self.baseurl(),
+            self.client().clone(),
+            self.inner().with_options(change),
+        )
     }
 }
 impl ::progenitor_client::ClientHooks<::portico::Config> for Client {

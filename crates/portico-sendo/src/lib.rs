@@ -37,7 +37,7 @@
 //!
 //! Operations: 15. Default server: `https://api.sendo.dev`.
 mod api;
-pub use ::portico::{Error, ErrorKind};
+pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
 pub use api::{ByteStream, Client, ResponseValue, builder, types};
 ///Sendo, as `specs/sendo.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
@@ -63,62 +63,77 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
         ::portico::Operation {
             id: "buy_number",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_brand",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_campaign",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "create_campaign_webhook",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "delete_webhook",
             method: "DELETE",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_brand",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_campaign",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_message",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "get_webhook",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_brands",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_campaign_webhooks",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_campaigns",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "list_messages",
             method: "GET",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "send_message",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "update_webhook",
             method: "PATCH",
+            idempotency_header: None,
         },
     ],
 };
@@ -143,6 +158,25 @@ impl Client {
     ///  A builder for a client with settings other than the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+    /// A client whose calls use other [`CallOptions`] (retries, timeouts). It shares this client's connection pool, credential, rate limiter and retry budget, so it is cheap to make for one call.
+    ///
+    /// ```no_run
+    /// # fn run(client: &portico_sendo::Client) {
+    /// use std::time::Duration;
+    /// use portico_sendo::RetryPolicy;
+    ///
+    /// let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(Duration::from_secs(5)));
+    /// # let _ = quick;
+    /// # }
+    /// ```
+    pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+        use ::progenitor_client::ClientInfo as _;
+        Client::new_with_client(
+            self.baseurl(),
+            self.client().clone(),
+            self.inner().with_options(change),
+        )
     }
 }
 impl ::progenitor_client::ClientHooks<::portico::Config> for Client {

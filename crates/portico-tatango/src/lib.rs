@@ -32,7 +32,7 @@
 //!
 //! Operations: 4. Default server: `https://api.v3.tatango.com`.
 mod api;
-pub use ::portico::{Error, ErrorKind};
+pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
 pub use api::{ByteStream, Client, ResponseValue, builder, types};
 ///Tatango, as `specs/tatango.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
@@ -65,18 +65,22 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
         ::portico::Operation {
             id: "send_mms",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "send_sms",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "send_whatsapp",
             method: "POST",
+            idempotency_header: None,
         },
         ::portico::Operation {
             id: "upload_whatsapp_template",
             method: "POST",
+            idempotency_header: None,
         },
     ],
 };
@@ -101,6 +105,25 @@ impl Client {
     ///  A builder for a client with settings other than the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+    /// A client whose calls use other [`CallOptions`] (retries, timeouts). It shares this client's connection pool, credential, rate limiter and retry budget, so it is cheap to make for one call.
+    ///
+    /// ```no_run
+    /// # fn run(client: &portico_tatango::Client) {
+    /// use std::time::Duration;
+    /// use portico_tatango::RetryPolicy;
+    ///
+    /// let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(Duration::from_secs(5)));
+    /// # let _ = quick;
+    /// # }
+    /// ```
+    pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+        use ::progenitor_client::ClientInfo as _;
+        Client::new_with_client(
+            self.baseurl(),
+            self.client().clone(),
+            self.inner().with_options(change),
+        )
     }
 }
 impl ::progenitor_client::ClientHooks<::portico::Config> for Client {

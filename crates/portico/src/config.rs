@@ -1,5 +1,5 @@
-//! Client configuration: credentials, base URL, User-Agent and timeouts, and the builder every
-//! provider crate's `Client` uses.
+//! Client configuration: credentials, base URL, User-Agent, retries, rate limits and timeouts,
+//! and the builder every provider crate's `Client` uses.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -8,13 +8,19 @@ use std::time::Duration;
 
 use http::HeaderValue;
 
+use crate::clock::{Clock, TokioClock};
 use crate::error::{Error, ErrorKind};
-use crate::provider::{Auth, Provider};
+use crate::limiter::Limiter;
+use crate::provider::{Auth, Provider, RateLimitRule};
+use crate::retry::{Budget, RetryPolicy};
 
 /// Connect timeout when Portico builds the HTTP client itself.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Per-attempt timeout, from sending the request to the end of the reply body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time allowed for a whole call: every attempt, every wait between them and every wait for a
+/// rate-limit slot.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A credential or other secret value (an API key, a webhook's token). Its `Debug` never shows
 /// the value, and the header built from an API key is marked sensitive so that HTTP-level logging
@@ -71,55 +77,142 @@ pub trait ProviderClient: Sized {
     fn from_parts(base_url: &str, http: reqwest::Client, config: Config) -> Self;
 }
 
-/// Everything the runtime needs on each call, shared by a client and its clones. It is the
-/// "inner" value of every generated `Client`; its `Debug` shows no secret.
-#[derive(Clone)]
-pub struct Config(Arc<ConfigInner>);
+/// The settings of each call: retries and timeouts. A client has defaults (set on its
+/// [`ClientBuilder`]); the provider client's `with_options` changes them for some calls.
+///
+/// ```
+/// use std::time::Duration;
+/// use portico::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::default()
+///     .retry(RetryPolicy::none())
+///     .timeout(Duration::from_secs(5))
+///     .total_timeout(Duration::from_secs(5));
+/// assert_eq!(options.retry.max_retries, 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// When and how often failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// Time allowed for one attempt, from sending to the end of the reply.
+    pub timeout: Duration,
+    /// Time allowed for the whole call, retries and waits included.
+    pub total_timeout: Duration,
+}
 
-struct ConfigInner {
+impl Default for CallOptions {
+    fn default() -> Self {
+        CallOptions {
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
+        }
+    }
+}
+
+impl CallOptions {
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> CallOptions {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the time allowed for one attempt.
+    pub fn timeout(mut self, timeout: Duration) -> CallOptions {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed for the whole call, retries and waits included.
+    pub fn total_timeout(mut self, timeout: Duration) -> CallOptions {
+        self.total_timeout = timeout;
+        self
+    }
+}
+
+/// Everything the runtime needs on each call. It is the "inner" value of every generated
+/// `Client`: clones (and clients made by `with_options`) share the credential, the rate limiter
+/// and the retry budget. Its `Debug` shows no secret.
+#[derive(Clone)]
+pub struct Config {
+    shared: Arc<Shared>,
+    options: CallOptions,
+}
+
+struct Shared {
     provider: &'static Provider,
     credential: Secret,
     auth_header: (http::HeaderName, HeaderValue),
     user_agent: HeaderValue,
-    timeout: Duration,
+    limiter: Option<Limiter>,
+    budget: Budget,
+    clock: Arc<dyn Clock>,
 }
 
 impl Config {
     /// The provider this client talks to.
     pub fn provider(&self) -> &'static Provider {
-        self.0.provider
+        self.shared.provider
+    }
+
+    /// The settings of each call.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// The same client state with other call settings; shares the rate limiter and retry budget.
+    pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Config {
+        Config {
+            shared: Arc::clone(&self.shared),
+            options: change(self.options),
+        }
     }
 
     pub(crate) fn auth_header(&self) -> (&http::HeaderName, &HeaderValue) {
-        (&self.0.auth_header.0, &self.0.auth_header.1)
+        (&self.shared.auth_header.0, &self.shared.auth_header.1)
     }
 
     pub(crate) fn credential(&self) -> &Secret {
-        &self.0.credential
+        &self.shared.credential
     }
 
     pub(crate) fn user_agent(&self) -> &HeaderValue {
-        &self.0.user_agent
+        &self.shared.user_agent
     }
 
-    pub(crate) fn timeout(&self) -> Duration {
-        self.0.timeout
+    pub(crate) fn limiter(&self) -> Option<&Limiter> {
+        self.shared.limiter.as_ref()
+    }
+
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.shared.budget
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        &*self.shared.clock
     }
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("provider", &self.0.provider.name)
-            .field("credential", &self.0.credential)
-            .field("user_agent", &self.0.user_agent)
-            .field("timeout", &self.0.timeout)
+            .field("provider", &self.shared.provider.name)
+            .field("credential", &self.shared.credential)
+            .field("user_agent", &self.shared.user_agent)
+            .field("options", &self.options)
+            .field("rate_limited", &self.shared.limiter.is_some())
             .finish()
     }
 }
 
-/// Builds a provider `Client`: credential, base URL, User-Agent suffix, timeouts, and optionally
-/// your own `reqwest::Client` (to share a connection pool or set proxies).
+/// Builds a provider `Client`: credential, base URL, User-Agent suffix, retries, rate limits,
+/// timeouts, and optionally your own `reqwest::Client` (to share a connection pool or set
+/// proxies).
+///
+/// The defaults are safe: 2 retries that never send a message twice (see [`crate::retry`]), the
+/// provider's documented rate limits (from its spec), 10 s to connect, 60 s per attempt and
+/// 120 s per call.
 ///
 /// ```
 /// # #[derive(Debug)] struct Client;
@@ -134,6 +227,8 @@ impl fmt::Debug for Config {
 ///     .base_url("http://127.0.0.1:8080")
 ///     .user_agent_suffix("my-app/1.2")
 ///     .timeout(Duration::from_secs(20))
+///     .total_timeout(Duration::from_secs(45))
+///     .retry(portico::RetryPolicy::default().max_retries(4))
 ///     .build()?;
 /// # Ok::<(), portico::Error>(())
 /// ```
@@ -141,8 +236,10 @@ pub struct ClientBuilder<C> {
     credential: Option<Secret>,
     base_url: Option<String>,
     user_agent_suffix: Option<String>,
-    timeout: Duration,
+    options: CallOptions,
     connect_timeout: Duration,
+    rate_limits: Option<Vec<RateLimitRule>>,
+    clock: Option<Arc<dyn Clock>>,
     http: Option<reqwest::Client>,
     client: PhantomData<fn() -> C>,
 }
@@ -153,8 +250,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("credential", &self.credential)
             .field("base_url", &self.base_url)
             .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .field("connect_timeout", &self.connect_timeout)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }
@@ -172,8 +270,10 @@ impl<C: ProviderClient> ClientBuilder<C> {
             credential: None,
             base_url: None,
             user_agent_suffix: None,
-            timeout: DEFAULT_TIMEOUT,
+            options: CallOptions::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            rate_limits: None,
+            clock: None,
             http: None,
             client: PhantomData,
         }
@@ -212,7 +312,49 @@ impl<C: ProviderClient> ClientBuilder<C> {
 
     /// Time allowed for one attempt, from sending to the end of the reply (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.options.timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call: every attempt, and every wait for a retry or a rate-limit
+    /// slot (default 120 s). A call that cannot finish in time fails with
+    /// [`ErrorKind::Timeout`], or [`ErrorKind::RateLimited`] if a wait would end too late.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.options.total_timeout = timeout;
+        self
+    }
+
+    /// When and how often failed attempts are retried (default: [`RetryPolicy::default`]).
+    /// [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = retry;
+        self
+    }
+
+    /// The client-side rate limits, replacing the provider's documented ones: every window
+    /// holds for the client and all its clones. An empty list (`rate_limits([])`) turns
+    /// client-side limiting off.
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl portico::ProviderClient for Client {
+    /// #     const PROVIDER: &'static portico::Provider = portico::Provider::EXAMPLE;
+    /// #     fn from_parts(_: &str, _: reqwest::Client, _: portico::Config) -> Self { Client }
+    /// # }
+    /// use portico::RateLimitRule;
+    /// // Half of a 10/s allowance, because another service shares the key.
+    /// let builder = portico::ClientBuilder::<Client>::new()
+    ///     .rate_limits([RateLimitRule { requests: 5, per_seconds: 1, scope: "api-key" }]);
+    /// ```
+    pub fn rate_limits(mut self, rules: impl IntoIterator<Item = RateLimitRule>) -> Self {
+        self.rate_limits = Some(rules.into_iter().collect());
+        self
+    }
+
+    /// The clock every wait goes through (default: tokio's). Tests pass a
+    /// [`ManualClock`](crate::clock::ManualClock) to check waits without waiting.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -275,13 +417,22 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 .build()
                 .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
         };
-        let config = Config(Arc::new(ConfigInner {
-            provider,
-            credential,
-            auth_header: (name, value),
-            user_agent,
-            timeout: self.timeout,
-        }));
+        let limiter = match &self.rate_limits {
+            Some(rules) => Limiter::new(rules),
+            None => Limiter::new(provider.rate_limits),
+        };
+        let config = Config {
+            shared: Arc::new(Shared {
+                provider,
+                credential,
+                auth_header: (name, value),
+                user_agent,
+                limiter,
+                budget: Budget::new(),
+                clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+            }),
+            options: self.options,
+        };
         Ok(C::from_parts(&base_url, http, config))
     }
 }

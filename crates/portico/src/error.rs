@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::provider::ResetFormat;
+use crate::transport::CallStats;
 
 /// The longest body excerpt an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
@@ -206,6 +207,12 @@ pub struct WireError {
     pub(crate) retry_after_ms: Option<u64>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) body_excerpt: Option<String>,
+    /// Attempts and waits of the call.
+    #[serde(default)]
+    pub(crate) stats: CallStats,
+    /// Set when no attempt reached the server (a refused connection, no rate-limit slot).
+    #[serde(default)]
+    pub(crate) not_sent: bool,
 }
 
 impl WireError {
@@ -220,6 +227,8 @@ impl WireError {
             retry_after_ms: None,
             rate_limit: None,
             body_excerpt: None,
+            stats: CallStats::default(),
+            not_sent: false,
         }
     }
 }
@@ -297,9 +306,16 @@ impl Error {
         self.data.body_excerpt.as_deref()
     }
 
-    /// Whether the request may have reached the server. `false` means it certainly did not.
+    /// Attempts made and time waited by the call (all zero when it failed before sending).
+    pub fn stats(&self) -> CallStats {
+        self.data.stats
+    }
+
+    /// Whether the request may have reached the server. `false` means it certainly did not: an
+    /// argument was rejected, the connection could not be opened, or no rate-limit slot came in
+    /// time.
     pub fn was_sent(&self) -> bool {
-        self.data.kind != ErrorKind::InvalidArgument
+        self.data.kind != ErrorKind::InvalidArgument && !self.data.not_sent
     }
 }
 
@@ -325,6 +341,9 @@ impl fmt::Display for Error {
         if let Some(id) = &d.request_id {
             write!(f, " [request id {id}]")?;
         }
+        if d.stats.attempts > 1 {
+            write!(f, " after {} attempts", d.stats.attempts)?;
+        }
         Ok(())
     }
 }
@@ -347,6 +366,12 @@ impl fmt::Debug for Error {
         }
         if let Some(body) = &d.body_excerpt {
             s.field("body_excerpt", body);
+        }
+        if d.stats.attempts > 0 {
+            s.field("stats", &d.stats);
+        }
+        if d.not_sent {
+            s.field("not_sent", &true);
         }
         s.finish()
     }

@@ -4,9 +4,14 @@
 //! provider crate is generated from its OpenAPI spec by `cargo xtask generate`; this crate gives
 //! all of them the same behaviour:
 //!
-//! - [`config`]: credentials, base URL, User-Agent, timeouts, and the [`ClientBuilder`];
+//! - [`config`]: credentials, base URL, User-Agent, timeouts, call options, and the
+//!   [`ClientBuilder`];
 //! - [`error`]: one [`Error`] type, with kind, status, provider code and message, request id;
-//! - [`transport`]: the exec hook through which every request passes;
+//! - [`transport`]: the exec hook through which every request passes, and [`CallStats`];
+//! - [`retry`]: which failures are retried and after how long, so that nothing is sent twice;
+//! - client-side rate limits at each provider's documented rate (a private module behind the
+//!   builder's [`rate_limits`](ClientBuilder::rate_limits));
+//! - [`clock`]: the time source of every wait, replaceable in tests;
 //! - [`pagination`]: paginated lists as `Stream`s;
 //! - [`open_enum`](mod@open_enum): enums that keep values they do not know;
 //! - [`webhooks`]: typed webhook events and shared-secret checks;
@@ -17,18 +22,22 @@
 
 #![warn(missing_docs)]
 
+pub mod clock;
 pub mod config;
 pub mod error;
+mod limiter;
 pub mod open_enum;
 pub mod pagination;
 pub mod provider;
+pub mod retry;
 pub mod transport;
 pub mod webhooks;
 
-pub use config::{ClientBuilder, Config, ProviderClient, Secret};
+pub use config::{CallOptions, ClientBuilder, Config, ProviderClient, Secret};
 pub use error::{Error, ErrorKind, RateLimit, WireError};
 pub use provider::{Auth, ErrorFormat, Operation, Provider, RateLimitRule, ResetFormat};
-pub use transport::exec;
+pub use retry::RetryPolicy;
+pub use transport::{CallStats, exec};
 
 /// Re-exports for generated code and macros; not part of the public API.
 #[doc(hidden)]

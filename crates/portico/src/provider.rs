@@ -153,4 +153,8 @@ pub struct Operation {
     pub id: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
+    /// The header carrying the operation's idempotency key (lower case), if it takes one
+    /// (`x-portico-idempotency-key` on the parameter). The runtime generates a key per call when
+    /// the caller sets none, and the call becomes safe to retry.
+    pub idempotency_header: Option<&'static str>,
 }

@@ -1,26 +1,94 @@
 //! The exec hook: every request of every generated client passes through [`exec`], which sees the
 //! real status and bytes before the generated code parses them.
 //!
-//! On the way out it sets the credential and User-Agent and drops progenitor's `api-version`
-//! header. On the way back, any failure (a transport error, an error status, a body that is not
+//! On the way out it sets the credential and User-Agent, drops progenitor's `api-version`
+//! header and adds an idempotency key where the operation takes one. Then it runs the call:
+//! each attempt waits for a rate-limit slot, is sent with the per-attempt timeout, and, if it
+//! fails in a way [`crate::retry`] allows, is retried after a backoff, all within the call's total
+//! timeout. On the way back, any failure (a transport error, an error status, a body that is not
 //! the JSON the operation promises) becomes a reply whose body is a [`WireError`]: the generated
 //! code then always takes its typed error path, and `?` turns that into [`crate::Error`] with the
-//! real status, the provider's code and message, the request id and a bounded body excerpt.
+//! real status, the provider's code and message, the request id, a bounded body excerpt and the
+//! call's [`CallStats`].
+//!
+//! Tracing: one `portico.call` span per call (provider, operation, method, attempts, status,
+//! request id) and one `portico.attempt` span per attempt (attempt, the delay before it,
+//! status, request id). No header, URL or body is recorded, so no secret reaches a log.
+
+use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, USER_AGENT};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, USER_AGENT};
 use progenitor_client::OperationInfo;
+use serde::{Deserialize, Serialize};
+use tracing::Instrument as _;
+use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
-use crate::provider::Provider;
+use crate::provider::{Operation, Provider};
+use crate::retry::{self, Failure};
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
 /// 5xx to its error type; the real status, if any, travels inside the body.
 const CARRIER_STATUS: u16 = 599;
 
-/// Sends one request for a generated client. Called from the `ClientHooks::exec` that
-/// `cargo xtask generate` writes into each provider crate; not meant to be called directly.
+/// The reply header in which a successful call's [`CallStats`] reach the caller.
+pub const STATS_HEADER: &str = "x-portico-stats";
+
+/// What a call took: attempts made and time spent waiting. On an error: [`Error::stats`](crate::Error::stats);
+/// on a success: [`CallStats::from_headers`] on the reply's headers.
+///
+/// ```
+/// # fn show<T>(reply: progenitor_client::ResponseValue<T>) {
+/// // `reply` is what a generated method's `.send().await?` returned.
+/// let stats = portico::CallStats::from_headers(reply.headers()).unwrap_or_default();
+/// println!("{} attempt(s), {:?} in backoff", stats.attempts, stats.retry_wait);
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallStats {
+    /// Requests sent (or tried) for this call: 1 plus the retries.
+    pub attempts: u32,
+    /// Time spent in backoff between attempts.
+    pub retry_wait: Duration,
+    /// Time spent waiting for client-side rate-limit slots.
+    pub rate_limit_wait: Duration,
+}
+
+impl CallStats {
+    /// Reads the stats Portico puts on a successful reply (header `x-portico-stats`).
+    pub fn from_headers(headers: &HeaderMap) -> Option<CallStats> {
+        let text = headers.get(STATS_HEADER)?.to_str().ok()?;
+        let mut stats = CallStats::default();
+        for pair in text.split(';') {
+            let (key, value) = pair.trim().split_once('=')?;
+            let value: u64 = value.parse().ok()?;
+            match key {
+                "attempts" => stats.attempts = u32::try_from(value).ok()?,
+                "retry-wait-ns" => stats.retry_wait = Duration::from_nanos(value),
+                "rate-limit-wait-ns" => stats.rate_limit_wait = Duration::from_nanos(value),
+                _ => {}
+            }
+        }
+        Some(stats)
+    }
+
+    fn header_value(&self) -> http::HeaderValue {
+        let text = format!(
+            "attempts={}; retry-wait-ns={}; rate-limit-wait-ns={}",
+            self.attempts,
+            self.retry_wait.as_nanos(),
+            self.rate_limit_wait.as_nanos()
+        );
+        http::HeaderValue::try_from(text).unwrap_or(http::HeaderValue::from_static("attempts=0"))
+    }
+}
+
+/// Sends one call for a generated client, with its retries. Called from the
+/// `ClientHooks::exec` that `cargo xtask generate` writes into each provider crate; not meant to
+/// be called directly.
 pub async fn exec(
     config: &Config,
     http: &reqwest::Client,
@@ -28,41 +96,275 @@ pub async fn exec(
     info: &OperationInfo,
 ) -> reqwest::Result<reqwest::Response> {
     let provider = config.provider();
-    // `info` names the operation; retries and tracing (issue #5) will use it.
-    let _ = info;
+    let operation = provider.operation(info.operation_id);
+    prepare(config, operation, &mut request);
+    let repeatable = retry::idempotent_method(request.method())
+        || operation
+            .and_then(|op| op.idempotency_header)
+            .is_some_and(|name| request.headers().contains_key(name));
+    let span = tracing::info_span!(
+        "portico.call",
+        provider = provider.name,
+        operation = info.operation_id,
+        method = %request.method(),
+        attempts = Empty,
+        status = Empty,
+        request_id = Empty,
+    );
+    Ok(run(config, http, request, repeatable)
+        .instrument(span)
+        .await)
+}
+
+/// Credential, User-Agent, idempotency key; progenitor's `api-version` out.
+fn prepare(config: &Config, operation: Option<&Operation>, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
     // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
     headers.remove("api-version");
     let (name, value) = config.auth_header();
     headers.insert(name.clone(), value.clone());
     headers.insert(USER_AGENT, config.user_agent().clone());
-    if request.timeout().is_none() {
-        *request.timeout_mut() = Some(config.timeout());
+    // One key per call, sent unchanged on every attempt; a key the caller set is kept.
+    if let Some(name) = operation.and_then(|op| op.idempotency_header) {
+        if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
+            if !headers.contains_key(&name) {
+                if let Ok(key) = http::HeaderValue::try_from(retry::idempotency_key()) {
+                    headers.insert(name, key);
+                }
+            }
+        }
     }
+}
 
+/// One reply, or one failure, of one attempt.
+enum Attempt {
+    Success(http::StatusCode, HeaderMap, Bytes),
+    Failure(Failure, WireError, HeaderMap),
+}
+
+/// The attempts of one call, until a success, a failure that is not retried, or the end of the
+/// call's time.
+async fn run(
+    config: &Config,
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
+    repeatable: bool,
+) -> reqwest::Response {
+    let options = *config.options();
+    let policy = options.retry;
+    let clock = config.clock();
+    let deadline = clock.now() + options.total_timeout;
+    let mut stats = CallStats::default();
+    // Whether every attempt so far failed before anything was sent.
+    let mut never_sent = true;
+    let mut delay = Duration::ZERO;
+    loop {
+        // Kept for the next attempt; `None` once retries are used up or the body is a stream.
+        let spare = (stats.attempts < policy.max_retries)
+            .then(|| request.try_clone())
+            .flatten();
+
+        if let Some(limiter) = config.limiter() {
+            match limiter.acquire(clock, deadline).await {
+                Ok(waited) => {
+                    stats.rate_limit_wait += waited;
+                    delay += waited;
+                }
+                Err(needed) => {
+                    let mut wire = WireError::new(
+                        ErrorKind::RateLimited,
+                        format!(
+                            "the client-side rate limit has no slot for {needed:.1?}, past the \
+                             call's total timeout of {:?}",
+                            options.total_timeout
+                        ),
+                    );
+                    wire.retry_after_ms = Some(needed.as_millis() as u64);
+                    return give_up(config, wire, never_sent, stats, HeaderMap::new());
+                }
+            }
+        }
+        let remaining = deadline.saturating_duration_since(clock.now());
+        if remaining.is_zero() {
+            let wire = WireError::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the call's total timeout of {:?} ran out",
+                    options.total_timeout
+                ),
+            );
+            return give_up(config, wire, never_sent, stats, HeaderMap::new());
+        }
+        *request.timeout_mut() = Some(options.timeout.min(remaining));
+
+        stats.attempts += 1;
+        let span = tracing::debug_span!(
+            "portico.attempt",
+            attempt = stats.attempts,
+            delay_ms = delay.as_millis() as u64,
+            status = Empty,
+            request_id = Empty,
+        );
+        let outcome = attempt(config, http, request).instrument(span).await;
+        let (failure, mut wire, headers) = match outcome {
+            Attempt::Success(status, mut headers, body) => {
+                if let Some(limiter) = config.limiter() {
+                    limiter.succeeded();
+                }
+                if stats.attempts == 1 {
+                    config.budget().refund();
+                }
+                let current = tracing::Span::current();
+                current.record("attempts", stats.attempts);
+                current.record("status", status.as_u16());
+                if let Some(id) = request_id(config.provider(), &headers) {
+                    current.record("request_id", id.as_str());
+                }
+                headers.insert(STATS_HEADER, stats.header_value());
+                return rebuild(status, headers, body);
+            }
+            Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
+        };
+        if failure != Failure::NotConnected {
+            never_sent = false;
+        }
+
+        // What the server asked: `Retry-After`, or on a 429 the rate-limit reset.
+        let hint = wire.retry_after_ms.map(Duration::from_millis).or_else(|| {
+            (wire.status == Some(429))
+                .then(|| wire.rate_limit.as_ref()?.reset_after)
+                .flatten()
+        });
+        if wire.status == Some(429) {
+            if let Some(limiter) = config.limiter() {
+                limiter.throttled(clock.now(), hint);
+            }
+        }
+        if let Some(hint) = hint {
+            wire.retry_after_ms = Some(hint.as_millis() as u64);
+        }
+
+        let verdict = if !failure.retryable(repeatable) {
+            Err(if repeatable {
+                "not a retryable failure"
+            } else {
+                "the request may have been processed and is not safe to repeat"
+            })
+        } else if stats.attempts > policy.max_retries {
+            Err("no retries left")
+        } else {
+            match (spare, hint) {
+                (None, _) => Err("the request body cannot be sent twice"),
+                (Some(_), Some(hint)) if hint > policy.max_backoff => {
+                    Err("the server's wait is longer than the retry policy's max_backoff")
+                }
+                (Some(spare), hint) => {
+                    let wait = hint
+                        .unwrap_or_else(|| policy.backoff(stats.attempts, retry::random_unit()));
+                    if clock.now() + wait >= deadline {
+                        Err("the wait would end past the call's total timeout")
+                    } else if !config.budget().try_spend(failure.cost()) {
+                        Err("the client's retry budget is used up")
+                    } else {
+                        Ok((spare, wait))
+                    }
+                }
+            }
+        };
+        match verdict {
+            Ok((spare, wait)) => {
+                tracing::debug!(
+                    attempt = stats.attempts,
+                    status = wire.status,
+                    kind = %wire.kind,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                clock.sleep(wait).await;
+                stats.retry_wait += wait;
+                delay = wait;
+                request = spare;
+            }
+            Err(why) => {
+                tracing::debug!(
+                    attempt = stats.attempts,
+                    status = wire.status,
+                    kind = %wire.kind,
+                    why,
+                    "not retrying"
+                );
+                return give_up(config, wire, never_sent, stats, headers);
+            }
+        }
+    }
+}
+
+/// Sends one attempt and reads its whole reply.
+async fn attempt(config: &Config, http: &reqwest::Client, request: reqwest::Request) -> Attempt {
+    let provider = config.provider();
+    let span = tracing::Span::current();
     let response = match http.execute(request).await {
         Ok(response) => response,
-        Err(e) => return Ok(carrier(config, transport_failure(&e), HeaderMap::new())),
+        Err(e) => {
+            let failure = if e.is_connect() {
+                Failure::NotConnected
+            } else {
+                Failure::Transport {
+                    timeout: e.is_timeout(),
+                }
+            };
+            return Attempt::Failure(failure, transport_failure(&e), HeaderMap::new());
+        }
     };
     let status = response.status();
     let headers = response.headers().clone();
+    span.record("status", status.as_u16());
+    if let Some(id) = request_id(provider, &headers) {
+        span.record("request_id", id.as_str());
+    }
     let body = match response.bytes().await {
         Ok(body) => body,
         Err(e) => {
             let mut wire = transport_failure(&e);
             wire.status = Some(status.as_u16());
             wire.request_id = request_id(provider, &headers);
-            return Ok(carrier(config, wire, headers));
+            let failure = Failure::Transport {
+                timeout: e.is_timeout(),
+            };
+            return Attempt::Failure(failure, wire, headers);
         }
     };
-
     if status.is_success() {
-        return Ok(rebuild(status, headers, body));
+        return Attempt::Success(status, headers, body);
     }
-
     let mut wire = provider_error(provider, status.as_u16(), &body);
     fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
-    Ok(carrier(config, wire, headers))
+    let failure = Failure::Status {
+        status: status.as_u16(),
+        kind: wire.kind,
+    };
+    Attempt::Failure(failure, wire, headers)
+}
+
+/// The call's final failure, as the carrier reply the generated code reads.
+fn give_up(
+    config: &Config,
+    mut wire: WireError,
+    never_sent: bool,
+    stats: CallStats,
+    headers: HeaderMap,
+) -> reqwest::Response {
+    let current = tracing::Span::current();
+    current.record("attempts", stats.attempts);
+    if let Some(status) = wire.status {
+        current.record("status", status);
+    }
+    if let Some(id) = &wire.request_id {
+        current.record("request_id", id.as_str());
+    }
+    wire.not_sent = never_sent;
+    wire.stats = stats;
+    carrier(config, wire, headers)
 }
 
 fn transport_failure(e: &reqwest::Error) -> WireError {
@@ -233,6 +535,7 @@ pub async fn decode<T: serde::de::DeserializeOwned>(
             };
             let mut wire = WireError::new(ErrorKind::Decode, format!("{what}: {e}"));
             fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
+            wire.stats = CallStats::from_headers(&headers).unwrap_or_default();
             wire.provider = Some(config.provider().name.to_string());
             Err(progenitor_client::Error::ErrorResponse(
                 progenitor_client::ResponseValue::new(wire, status, headers),
