@@ -1,5 +1,8 @@
 //! A recording server on loopback for wire tests: it answers with a canned reply and keeps every
-//! request it received, so a test can check method, path, query, headers and body as sent.
+//! request it received, so a test can check method, path, query, headers and body as sent. The
+//! [`fault`] server answers each request as scripted, for the retry tests.
+
+pub mod fault;
 
 use std::path::PathBuf;
 

@@ -545,6 +545,12 @@ are checked against the spec's constraints before anything is sent."
         format!("Every failure converts into [`Error`] with `?`: its text gives the status, {title}'s {}, \
 and the request id.", if facts.error.code.is_empty() { "message" } else { "error code and message" }),
         format!("Enums stay open: a value {title} adds later is kept in `Unknown`, never a decoding failure."),
+        "Failed attempts are retried with backoff, but never in a way that could send twice: a POST \
+is repeated only with an idempotency key or when the failure proves it was not processed (see \
+`portico::retry`). A client-side rate limiter holds the documented rate limits; \
+[`Client::with_options`] changes retries and timeouts for some calls, and \
+[`CallStats`] tells what a call took."
+            .to_string(),
     ];
     if facts
         .operations

@@ -8,6 +8,7 @@
 //! - Each operation is a method returning a request builder; `.send().await` runs it. Arguments are checked against the spec's constraints before anything is sent.
 //! - Every failure converts into [`Error`] with `?`: its text gives the status, Tatango's message, and the request id.
 //! - Enums stay open: a value Tatango adds later is kept in `Unknown`, never a decoding failure.
+//! - Failed attempts are retried with backoff, but never in a way that could send twice: a POST is repeated only with an idempotency key or when the failure proves it was not processed (see `portico::retry`). A client-side rate limiter holds the documented rate limits; [`Client::with_options`] changes retries and timeouts for some calls, and [`CallStats`] tells what a call took.
 //! - [`webhooks::parse`] reads Tatango's webhook deliveries into typed events.
 //! - [`rate_limit`] reads a reply's rate-limit headers (`ratelimit-*`, `x-ratelimit-*`), if it has any.
 //!

@@ -111,8 +111,8 @@ pub async fn exec(
         status = Empty,
         request_id = Empty,
     );
-    Ok(run(config, http, request, repeatable)
-        .instrument(span)
+    Ok(run(config, http, request, repeatable, &span)
+        .instrument(span.clone())
         .await)
 }
 
@@ -125,21 +125,19 @@ fn prepare(config: &Config, operation: Option<&Operation>, request: &mut reqwest
     headers.insert(name.clone(), value.clone());
     headers.insert(USER_AGENT, config.user_agent().clone());
     // One key per call, sent unchanged on every attempt; a key the caller set is kept.
-    if let Some(name) = operation.and_then(|op| op.idempotency_header) {
-        if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
-            if !headers.contains_key(&name) {
-                if let Ok(key) = http::HeaderValue::try_from(retry::idempotency_key()) {
-                    headers.insert(name, key);
-                }
-            }
-        }
+    if let Some(name) = operation.and_then(|op| op.idempotency_header)
+        && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
+        && !headers.contains_key(&name)
+        && let Ok(key) = http::HeaderValue::try_from(retry::idempotency_key())
+    {
+        headers.insert(name, key);
     }
 }
 
 /// One reply, or one failure, of one attempt.
 enum Attempt {
     Success(http::StatusCode, HeaderMap, Bytes),
-    Failure(Failure, WireError, HeaderMap),
+    Failure(Failure, Box<WireError>, HeaderMap),
 }
 
 /// The attempts of one call, until a success, a failure that is not retried, or the end of the
@@ -149,6 +147,7 @@ async fn run(
     http: &reqwest::Client,
     mut request: reqwest::Request,
     repeatable: bool,
+    call_span: &tracing::Span,
 ) -> reqwest::Response {
     let options = *config.options();
     let policy = options.retry;
@@ -180,7 +179,7 @@ async fn run(
                         ),
                     );
                     wire.retry_after_ms = Some(needed.as_millis() as u64);
-                    return give_up(config, wire, never_sent, stats, HeaderMap::new());
+                    return give_up(config, call_span, wire, never_sent, stats, HeaderMap::new());
                 }
             }
         }
@@ -193,7 +192,7 @@ async fn run(
                     options.total_timeout
                 ),
             );
-            return give_up(config, wire, never_sent, stats, HeaderMap::new());
+            return give_up(config, call_span, wire, never_sent, stats, HeaderMap::new());
         }
         *request.timeout_mut() = Some(options.timeout.min(remaining));
 
@@ -205,7 +204,9 @@ async fn run(
             status = Empty,
             request_id = Empty,
         );
-        let outcome = attempt(config, http, request).instrument(span).await;
+        let outcome = attempt(config, http, request, &span)
+            .instrument(span.clone())
+            .await;
         let (failure, mut wire, headers) = match outcome {
             Attempt::Success(status, mut headers, body) => {
                 if let Some(limiter) = config.limiter() {
@@ -214,11 +215,10 @@ async fn run(
                 if stats.attempts == 1 {
                     config.budget().refund();
                 }
-                let current = tracing::Span::current();
-                current.record("attempts", stats.attempts);
-                current.record("status", status.as_u16());
+                call_span.record("attempts", stats.attempts);
+                call_span.record("status", status.as_u16());
                 if let Some(id) = request_id(config.provider(), &headers) {
-                    current.record("request_id", id.as_str());
+                    call_span.record("request_id", id.as_str());
                 }
                 headers.insert(STATS_HEADER, stats.header_value());
                 return rebuild(status, headers, body);
@@ -235,10 +235,10 @@ async fn run(
                 .then(|| wire.rate_limit.as_ref()?.reset_after)
                 .flatten()
         });
-        if wire.status == Some(429) {
-            if let Some(limiter) = config.limiter() {
-                limiter.throttled(clock.now(), hint);
-            }
+        if wire.status == Some(429)
+            && let Some(limiter) = config.limiter()
+        {
+            limiter.throttled(clock.now(), hint);
         }
         if let Some(hint) = hint {
             wire.retry_after_ms = Some(hint.as_millis() as u64);
@@ -293,16 +293,20 @@ async fn run(
                     why,
                     "not retrying"
                 );
-                return give_up(config, wire, never_sent, stats, headers);
+                return give_up(config, call_span, *wire, never_sent, stats, headers);
             }
         }
     }
 }
 
 /// Sends one attempt and reads its whole reply.
-async fn attempt(config: &Config, http: &reqwest::Client, request: reqwest::Request) -> Attempt {
+async fn attempt(
+    config: &Config,
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    span: &tracing::Span,
+) -> Attempt {
     let provider = config.provider();
-    let span = tracing::Span::current();
     let response = match http.execute(request).await {
         Ok(response) => response,
         Err(e) => {
@@ -313,7 +317,7 @@ async fn attempt(config: &Config, http: &reqwest::Client, request: reqwest::Requ
                     timeout: e.is_timeout(),
                 }
             };
-            return Attempt::Failure(failure, transport_failure(&e), HeaderMap::new());
+            return Attempt::Failure(failure, Box::new(transport_failure(&e)), HeaderMap::new());
         }
     };
     let status = response.status();
@@ -331,7 +335,7 @@ async fn attempt(config: &Config, http: &reqwest::Client, request: reqwest::Requ
             let failure = Failure::Transport {
                 timeout: e.is_timeout(),
             };
-            return Attempt::Failure(failure, wire, headers);
+            return Attempt::Failure(failure, Box::new(wire), headers);
         }
     };
     if status.is_success() {
@@ -343,18 +347,19 @@ async fn attempt(config: &Config, http: &reqwest::Client, request: reqwest::Requ
         status: status.as_u16(),
         kind: wire.kind,
     };
-    Attempt::Failure(failure, wire, headers)
+    Attempt::Failure(failure, Box::new(wire), headers)
 }
 
 /// The call's final failure, as the carrier reply the generated code reads.
 fn give_up(
     config: &Config,
+    call_span: &tracing::Span,
     mut wire: WireError,
     never_sent: bool,
     stats: CallStats,
     headers: HeaderMap,
 ) -> reqwest::Response {
-    let current = tracing::Span::current();
+    let current = call_span;
     current.record("attempts", stats.attempts);
     if let Some(status) = wire.status {
         current.record("status", status);
