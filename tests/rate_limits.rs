@@ -257,6 +257,108 @@ async fn sendo_64_callers() {
     .await;
 }
 
+fn nango(base_url: String) -> Call {
+    let client = portico_nango::Client::builder()
+        .api_key(CANARY_KEY)
+        .user_token(portico_tests::USER_TOKEN)
+        .base_url(base_url)
+        .build()
+        .unwrap();
+    Arc::new(move || {
+        let client = client.clone();
+        Box::pin(async move {
+            client.get_contact().id("3f6a2c1e").send().await?;
+            Ok(())
+        })
+    })
+}
+
+fn nango_ok() -> Value {
+    serde_json::json!({ "status": "ok", "result": example("nango", "get_contact") })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nango_one_caller() {
+    sustain(&portico_nango::PROVIDER, 200, nango_ok(), 1, nango).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nango_64_callers() {
+    sustain(&portico_nango::PROVIDER, 200, nango_ok(), 64, nango).await;
+}
+
+/// Nango counts per user token: a client and its `for_user` twin each get the full rate, at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nango_limits_each_user_token_separately() {
+    let rule = portico_nango::PROVIDER.rate_limits[0];
+    let server = MockServer::start().await;
+    let mut enforcers = Vec::new();
+    let users = [
+        portico_tests::USER_TOKEN,
+        "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+    ];
+    for user in users {
+        let enforcer = Enforcer(Arc::new(EnforcerState {
+            rules: vec![rule],
+            ok: ResponseTemplate::new(200).set_body_json(nango_ok()),
+            accepted: Mutex::new(Vec::new()),
+            rejected: AtomicUsize::new(0),
+        }));
+        Mock::given(wiremock::matchers::header("x-user-account", user))
+            .respond_with(enforcer.clone())
+            .mount(&server)
+            .await;
+        enforcers.push(enforcer);
+    }
+    let first = portico_nango::Client::builder()
+        .api_key(CANARY_KEY)
+        .user_token(users[0])
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let second = first.for_user(users[1]).unwrap();
+    let calls = 2 * rule.requests as usize + 1;
+    let run = |client: portico_nango::Client| async move {
+        for _ in 0..calls {
+            client
+                .get_contact()
+                .id("3f6a2c1e")
+                .send()
+                .await
+                .expect("no 429");
+        }
+    };
+    let started = Instant::now();
+    tokio::join!(run(first), run(second));
+    let elapsed = started.elapsed().as_secs_f64();
+    for (user, enforcer) in users.iter().zip(&enforcers) {
+        assert_eq!(
+            enforcer.0.rejected.load(Ordering::Relaxed),
+            0,
+            "{user}: 429s"
+        );
+        let accepted = enforcer.0.accepted.lock().unwrap().clone();
+        assert_eq!(accepted.len(), calls);
+        let span = accepted[calls - 1]
+            .duration_since(accepted[0])
+            .as_secs_f64();
+        let rate = (calls - 1) as f64 / span;
+        println!(
+            "nango, user {user}: {rate:.1}/s sustained of {}/s, both users at once",
+            rule.requests
+        );
+        assert!(
+            rate >= 0.95 * f64::from(rule.requests),
+            "{user}: {rate:.1}/s"
+        );
+    }
+    // Both users' calls ran side by side, not one after the other.
+    assert!(
+        elapsed < 2.0 * (calls - 1) as f64 / f64::from(rule.requests),
+        "{elapsed:.2} s"
+    );
+}
+
 #[test]
 fn every_provider_documents_its_limits() {
     let per_second = |p: &Provider| {
@@ -271,4 +373,5 @@ fn every_provider_documents_its_limits() {
         [(10, 1), (10_000, 86_400)]
     );
     assert_eq!(per_second(&portico_sendo::PROVIDER), [(20, 1)]);
+    assert_eq!(per_second(&portico_nango::PROVIDER), [(100, 1)]);
 }

@@ -659,3 +659,81 @@ async fn a_429_pauses_the_limiter_for_every_caller() {
     assert_eq!(stats.retry_wait, Duration::ZERO);
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(2)]);
 }
+
+/// Nango's in-band errors (HTTP 200 with `{"status": "error"}`) × a GET and a POST without an
+/// idempotency key: a processing error stands for a 500, so only the GET is retried.
+#[tokio::test]
+async fn nango_in_band_errors() {
+    use portico_tests::nango::wire_example;
+    let in_band = |error_type: &str| {
+        let body =
+            serde_json::json!({ "status": "error", "error_type": error_type, "error_msg": "x" });
+        // A processing error may come after Nango acted; the others are refusals.
+        Fault::json(200, &body.to_string(), error_type == "PROCESSING_ERROR")
+    };
+    let cases = [
+        (
+            "PROCESSING_ERROR",
+            [Outcome::Ok(2), Outcome::Err(ErrorKind::Server, 1)],
+        ),
+        (
+            "PARAMS_ERROR",
+            [Outcome::Err(ErrorKind::InvalidRequest, 1); 2],
+        ),
+        ("AUTH_ERROR", [Outcome::Err(ErrorKind::Auth, 1); 2]),
+    ];
+    let mut table = String::from(
+        "| Nango in-band error on HTTP 200 | GET | POST without key |\n|---|---|---|\n",
+    );
+    for (error_type, expected) in cases {
+        let mut row = format!("| {error_type} |");
+        for (post, expected) in [false, true].into_iter().zip(expected) {
+            let op = if post {
+                "create_contact"
+            } else {
+                "get_contact"
+            };
+            let ok = Fault::json(200, &wire_example(op).to_string(), true);
+            let server = FaultServer::start(vec![in_band(error_type)], ok).await;
+            let client = portico_nango::Client::builder()
+                .api_key(CANARY_KEY)
+                .user_token(portico_tests::USER_TOKEN)
+                .base_url(server.url())
+                .clock(ManualClock::new())
+                .build()
+                .unwrap();
+            let result = if post {
+                client
+                    .create_contact()
+                    .body_map(|c| c.first_name(Some("Sam".to_string())))
+                    .send()
+                    .await
+                    .map(|r| CallStats::from_headers(r.headers()).unwrap())
+            } else {
+                client
+                    .get_contact()
+                    .id("3f6a2c1e")
+                    .send()
+                    .await
+                    .map(|r| CallStats::from_headers(r.headers()).unwrap())
+            }
+            .map_err(portico::Error::from);
+            let got = match &result {
+                Ok(stats) => Outcome::Ok(stats.attempts),
+                Err(e) => Outcome::Err(e.kind(), e.stats().attempts),
+            };
+            assert_eq!(got, expected, "{error_type} × {op}: {result:?}");
+            assert_eq!(server.received(), attempts(&result) as usize);
+            if post {
+                assert!(server.processed() <= 1);
+            }
+            row += &match got {
+                Outcome::Ok(n) => format!(" ok after {n} |"),
+                Outcome::Err(kind, n) => format!(" `{kind:?}` after {n} |"),
+            };
+        }
+        table += &row;
+        table.push('\n');
+    }
+    println!("{table}");
+}

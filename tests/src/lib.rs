@@ -13,6 +13,9 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// An API key that must never appear in any output: tests search for it.
 pub const CANARY_KEY: &str = "re_CANARY_9f8e7d6c5b4a";
 
+/// The end user's token of clients for providers that take one (Nango).
+pub const USER_TOKEN: &str = "5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15";
+
 /// A loopback server that answers every request with one reply.
 pub struct Wire {
     pub server: MockServer,
@@ -268,6 +271,61 @@ pub mod sendo {
     pub async fn sent(wire: &Wire) -> Sent {
         let sent = wire.single_request().await;
         sent.assert_sent_by(&portico_sendo::PROVIDER);
+        sent
+    }
+}
+
+/// Helpers for the Nango wire tests.
+pub mod nango {
+    use portico_nango::Client;
+    use serde_json::{Value, json};
+
+    use super::{CANARY_KEY, Sent, USER_TOKEN, Wire, example};
+
+    /// A client for the recording server, with the canary key and [`USER_TOKEN`], no retries.
+    pub fn client(wire: &Wire) -> Client {
+        Client::builder()
+            .api_key(CANARY_KEY)
+            .user_token(USER_TOKEN)
+            .base_url(wire.url())
+            .retry(portico::RetryPolicy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// The spec's example for `operation_id` as it travels: inside Nango's envelope, unless the
+    /// operation's example is the whole body already (the paginated lists).
+    pub fn wire_example(operation_id: &str) -> Value {
+        let example = example("nango", operation_id);
+        let op = portico_nango::PROVIDER
+            .operation(operation_id)
+            .expect("an operation of the spec");
+        match op.envelope {
+            portico::EnvelopeMode::Whole => example,
+            _ => json!({ "status": "ok", "result": example }),
+        }
+    }
+
+    /// A server that answers with the enveloped example for `operation_id`.
+    pub async fn serve(operation_id: &str) -> Wire {
+        let status = match operation_id {
+            id if id.starts_with("create_") => 201,
+            _ => 200,
+        };
+        Wire::json(status, wire_example(operation_id)).await
+    }
+
+    /// The checks every Nango request passes: Bearer key, Portico's User-Agent, and the end
+    /// user's token exactly when the operation acts for an end user.
+    pub async fn sent(wire: &Wire, operation_id: &str) -> Sent {
+        let sent = wire.single_request().await;
+        sent.assert_sent_by(&portico_nango::PROVIDER);
+        let needs_user = portico_nango::PROVIDER
+            .operation(operation_id)
+            .expect("an operation of the spec")
+            .user_credential;
+        let expected = needs_user.then_some(USER_TOKEN);
+        assert_eq!(sent.header("x-user-account"), expected, "X-User-Account");
         sent
     }
 }

@@ -17,6 +17,12 @@ pub struct Facts {
     pub env: String,
     pub base_url: String,
     pub auth: Auth,
+    /// `x-portico.user-credential`: a second credential naming the end user (Nango's user token).
+    pub user_credential: Option<UserCredential>,
+    /// `x-portico.envelope`: every body is wrapped as `{<status>: <ok>, <result>: …}`.
+    pub envelope: Option<Envelope>,
+    /// Accessors for quirky fields: `x-portico-sic` and `x-portico-number` on properties.
+    pub accessors: Vec<Accessor>,
     pub error: ErrorFacts,
     pub request_id_headers: Vec<String>,
     pub rate_limits: Vec<RateLimitRule>,
@@ -45,9 +51,44 @@ pub enum Auth {
 }
 
 #[derive(Debug)]
+pub struct UserCredential {
+    /// The header, lower case.
+    pub header: String,
+    pub env: String,
+}
+
+#[derive(Debug)]
+pub struct Envelope {
+    pub status: String,
+    /// The status field's value on success: a string or a boolean.
+    pub ok: Value,
+    pub result: String,
+}
+
+/// An accessor method on a generated type.
+#[derive(Debug)]
+pub struct Accessor {
+    /// The component schema (the Rust type).
+    pub schema: String,
+    /// The property, as spelled on the wire (and by typify).
+    pub property: String,
+    pub required: bool,
+    pub kind: AccessorKind,
+}
+
+#[derive(Debug)]
+pub enum AccessorKind {
+    /// `x-portico-sic: <name>`: the correctly spelled name of a misspelled array property.
+    Sic { name: String, item: String },
+    /// `x-portico-number: true`: a number sent as text.
+    Number,
+}
+
+#[derive(Debug)]
 pub struct ErrorFacts {
     pub code: Vec<String>,
-    pub message: Vec<String>,
+    /// Paths to the message; the first one present wins.
+    pub message: Vec<Vec<String>>,
     /// Provider code → `portico::ErrorKind` variant name.
     pub kinds: Vec<(String, String)>,
     /// HTTP status → `portico::ErrorKind` variant name.
@@ -94,6 +135,10 @@ pub struct Operation {
     pub inferred: bool,
     /// The header (lower case) of the parameter marked `x-portico-idempotency-key`.
     pub idempotency_header: Option<String>,
+    /// `portico::EnvelopeMode` variant: how the reply's envelope is read.
+    pub envelope: String,
+    /// Whether the operation sends the end user's credential (its `security` names it).
+    pub user_credential: bool,
     /// Set for `multipart/form-data` bodies, which progenitor cannot generate.
     pub multipart: Option<Multipart>,
 }
@@ -114,11 +159,22 @@ pub struct CursorPage {
     pub page_type: String,
     pub item_type: String,
     pub items_field: String,
-    pub has_more_field: String,
-    pub has_more_required: bool,
     pub cursor_param: String,
-    pub item_field: String,
-    pub item_field_required: bool,
+    pub next: CursorNext,
+}
+
+/// Where the next page's cursor comes from.
+#[derive(Debug)]
+pub enum CursorNext {
+    /// A has-more flag on the page, and the cursor is a field of the last item (Resend).
+    LastItem {
+        has_more_field: String,
+        has_more_required: bool,
+        item_field: String,
+        item_field_required: bool,
+    },
+    /// A field of the page holds the next cursor, absent or null on the last page (Nango).
+    PageField { field: String, required: bool },
 }
 
 /// An item-count rule on an array property of a named object schema.
@@ -333,9 +389,20 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
             ))?;
         statuses.push((code, error_kind(kind, &format!("statuses: {status:?}"))?));
     }
+    let message = match error.get("message") {
+        Some(Value::Array(paths)) => paths
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .map(|p| p.split('.').map(str::to_string).collect())
+                    .ok_or("x-portico-error message: a list of field paths (text)".to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => vec![path("message")],
+    };
     let error = ErrorFacts {
         code: path("code"),
-        message: path("message"),
+        message,
         kinds,
         statuses,
     };
@@ -447,7 +514,64 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         });
     }
 
+    let user_credential = match portico.get("user-credential") {
+        None => None,
+        Some(user) => {
+            let name = user
+                .get("scheme")
+                .and_then(Value::as_str)
+                .ok_or("x-portico.user-credential.scheme must name a security scheme")?;
+            let scheme = spec
+                .pointer(&format!("/components/securitySchemes/{name}"))
+                .filter(|s| {
+                    s.get("type").and_then(Value::as_str) == Some("apiKey")
+                        && s.get("in").and_then(Value::as_str) == Some("header")
+                })
+                .ok_or(format!(
+                    "x-portico.user-credential.scheme: {name:?} is not a `type: apiKey, in: header` security scheme"
+                ))?;
+            Some(UserCredential {
+                header: scheme
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase(),
+                env: user
+                    .get("env")
+                    .and_then(Value::as_str)
+                    .ok_or(
+                        "x-portico.user-credential.env: the environment variable `from_env` reads",
+                    )?
+                    .to_string(),
+            })
+        }
+    };
+    let envelope = match portico.get("envelope") {
+        None => None,
+        Some(e) => {
+            let text = |key: &str| {
+                e.get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or(format!("x-portico.envelope.{key}: a field name"))
+            };
+            let ok = e
+                .get("ok")
+                .filter(|v| v.is_string() || v.is_boolean())
+                .cloned()
+                .ok_or("x-portico.envelope.ok: the status field's value on success (text or true/false)")?;
+            Some(Envelope {
+                status: text("status")?,
+                ok,
+                result: text("result")?,
+            })
+        }
+    };
+
     Ok(Facts {
+        user_credential,
+        envelope,
+        accessors: accessors(spec)?,
         provider: s("/x-portico/provider"),
         title: s("/info/title"),
         description: s("/info/description"),
@@ -503,6 +627,30 @@ fn operation(
             ));
         }
     }
+    let envelope = match op.get("x-portico-envelope").and_then(Value::as_str) {
+            None | Some("unwrap") => "Unwrap",
+            Some("whole") => "Whole",
+            Some("optional") => "Optional",
+            Some(other) => {
+                return Err(format!(
+                    "operation {id}: x-portico-envelope {other:?} is not `unwrap`, `whole` or `optional`"
+                ));
+            }
+        }
+        .to_string();
+    let user_credential = {
+        let user = portico
+            .pointer("/user-credential/scheme")
+            .and_then(Value::as_str);
+        let security = op.get("security").or_else(|| spec.get("security"));
+        user.is_some_and(|user| {
+            security
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|requirement| requirement.get(user).is_some())
+        })
+    };
     let multipart = op
         .pointer("/requestBody/content/multipart~1form-data/schema")
         .map(|schema| multipart(spec, op, schema, success));
@@ -520,6 +668,8 @@ fn operation(
         cursor,
         offset,
         inferred: op.get("x-portico-inferred") == Some(&Value::Bool(true)),
+        envelope,
+        user_credential,
         idempotency_header: [item.get("parameters"), op.get("parameters")]
             .into_iter()
             .flatten()
@@ -600,12 +750,7 @@ fn cursor_page(
             .map(str::to_string)
             .ok_or(format!("x-portico.pagination.cursor.{key} is missing"))
     };
-    let (items_field, has_more_field, cursor_param, item_field) = (
-        field("items")?,
-        field("has-more")?,
-        field("param")?,
-        field("item-field")?,
-    );
+    let (items_field, cursor_param) = (field("items")?, field("param")?);
     let page_type =
         schema_name(schema).ok_or("the success reply must be a `$ref` to a named schema")?;
     let page = deref(spec, schema.expect("named"));
@@ -623,29 +768,118 @@ fn cursor_page(
         "{page_type}.{items_field} items must be a `$ref` to a named schema"
     ))?;
     let item = deref(spec, items);
-    if page
-        .pointer(&format!("/properties/{has_more_field}"))
-        .is_none()
-    {
-        return Err(format!(
-            "the page schema {page_type} has no property {has_more_field:?}"
-        ));
-    }
-    if item.pointer(&format!("/properties/{item_field}")).is_none() {
-        return Err(format!(
-            "the item schema {item_type} has no property {item_field:?}"
-        ));
-    }
+    let next = match style.get("next").and_then(Value::as_str) {
+        Some(next) => {
+            let property = page.pointer(&format!("/properties/{next}")).ok_or(format!(
+                "the page schema {page_type} has no property {next:?}"
+            ))?;
+            let nullable = property.get("nullable") == Some(&Value::Bool(true));
+            CursorNext::PageField {
+                required: required(page, next) && !nullable,
+                field: next.to_string(),
+            }
+        }
+        None => {
+            let (has_more_field, item_field) = (field("has-more")?, field("item-field")?);
+            if page
+                .pointer(&format!("/properties/{has_more_field}"))
+                .is_none()
+            {
+                return Err(format!(
+                    "the page schema {page_type} has no property {has_more_field:?}"
+                ));
+            }
+            if item.pointer(&format!("/properties/{item_field}")).is_none() {
+                return Err(format!(
+                    "the item schema {item_type} has no property {item_field:?}"
+                ));
+            }
+            CursorNext::LastItem {
+                has_more_required: required(page, &has_more_field),
+                item_field_required: required(item, &item_field),
+                has_more_field,
+                item_field,
+            }
+        }
+    };
     Ok(CursorPage {
-        has_more_required: required(page, &has_more_field),
-        item_field_required: required(item, &item_field),
         page_type,
         item_type,
         items_field,
-        has_more_field,
         cursor_param,
-        item_field,
+        next,
     })
+}
+
+/// `x-portico-sic` and `x-portico-number` on the properties of named object schemas.
+fn accessors(spec: &Value) -> Result<Vec<Accessor>, String> {
+    let mut out = Vec::new();
+    for (schema, node) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let required = |name: &str| {
+            node.get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|v| v == name))
+        };
+        for (property, prop) in node
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let at = format!("#/components/schemas/{schema}/properties/{property}");
+            if let Some(name) = prop.get("x-portico-sic") {
+                let name = name
+                    .as_str()
+                    .filter(|n| is_rust_field(n) && *n != property)
+                    .ok_or(format!(
+                        "{at}: x-portico-sic must be the correct spelling, a snake_case name"
+                    ))?;
+                let item = prop
+                    .get("items")
+                    .filter(|_| prop.get("type").and_then(Value::as_str) == Some("array"))
+                    .and_then(|items| schema_name(Some(items)))
+                    .ok_or(format!(
+                        "{at}: x-portico-sic is for array properties of a named schema (`items: {{$ref: …}}`)"
+                    ))?;
+                out.push(Accessor {
+                    schema: schema.clone(),
+                    property: property.clone(),
+                    required: required(property),
+                    kind: AccessorKind::Sic {
+                        name: name.to_string(),
+                        item,
+                    },
+                });
+            }
+            if let Some(flag) = prop.get("x-portico-number") {
+                if flag != &Value::Bool(true)
+                    || prop.get("type").and_then(Value::as_str) != Some("string")
+                {
+                    return Err(format!(
+                        "{at}: x-portico-number: true marks a `type: string` property that carries a number"
+                    ));
+                }
+                out.push(Accessor {
+                    schema: schema.clone(),
+                    property: property.clone(),
+                    required: required(property),
+                    kind: AccessorKind::Number,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_rust_field(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn offset_page(

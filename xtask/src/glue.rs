@@ -8,7 +8,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::facts::{Auth, CursorPage, Facts, OffsetPage, Operation, Webhooks};
+use crate::facts::{
+    AccessorKind, Auth, CursorNext, CursorPage, Facts, OffsetPage, Operation, Webhooks,
+};
 
 /// progenitor's tokens, adjusted.
 pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, String> {
@@ -403,6 +405,32 @@ let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(D
 ```",
         krate = format!("portico_{}", facts.provider),
     );
+    let for_user = facts.user_credential.as_ref().map(|user| {
+        let doc = format!(
+            "The same client for another end user: their token goes in `{header}` (instead of this \
+client's), with a rate limiter and retry budget of their own, because {title} counts per end user. \
+Shares the API key, call options and connection pool, so it is cheap to make per request.\n\n\
+```no_run\n\
+# fn run(client: &{krate}::Client) -> Result<(), {krate}::Error> {{\n\
+let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
+# let _ = theirs;\n\
+# Ok(()) }}\n\
+```",
+            header = user.header,
+            title = facts.title,
+            krate = format!("portico_{}", facts.provider),
+        );
+        quote! {
+            impl Client {
+                #[doc = #doc]
+                pub fn for_user(&self, user_token: &str) -> Result<Self, Error> {
+                    use ::progenitor_client::ClientInfo as _;
+                    Ok(Client::new_with_client(self.baseurl(), self.client().clone(), self.inner().for_user(user_token)?))
+                }
+            }
+        }
+    });
+    let accessors = accessors(facts);
     let multiparts: Vec<_> = facts
         .operations
         .iter()
@@ -487,6 +515,10 @@ let quick = client.with_options(|o| o.retry(RetryPolicy::none()).total_timeout(D
         #webhooks
 
         #multiparts
+
+        #for_user
+
+        #accessors
     }
 }
 
@@ -552,6 +584,24 @@ is repeated only with an idempotency key or when the failure proves it was not p
 [`CallStats`] tells what a call took."
             .to_string(),
     ];
+    if let Some(user) = &facts.user_credential {
+        features.push(format!(
+            "Two credentials, both set once on the client: your API key and the end user's token \
+(`{header}`, from `{env}` in `from_env`, or [`ClientBuilder::user_token`]). [`Client::for_user`] \
+derives a client for another end user, sharing the connection pool. A call that acts for an end \
+user fails before sending when the client has no user token.",
+            header = user.header,
+            env = user.env,
+        ));
+    }
+    if let Some(envelope) = &facts.envelope {
+        features.push(format!(
+            "{title} wraps every body in an envelope (`{status}`, `{result}`): methods return what \
+is inside, and an error inside the envelope is an [`Error`] even when the HTTP status is 200.",
+            status = envelope.status,
+            result = envelope.result,
+        ));
+    }
     if facts
         .operations
         .iter()
@@ -599,7 +649,32 @@ fn provider_static(facts: &Facts) -> TokenStream {
         Auth::Header(h) => quote! { ::portico::Auth::Header(#h) },
     };
     let code = &facts.error.code;
-    let message = &facts.error.message;
+    let message = facts
+        .error
+        .message
+        .iter()
+        .map(|path| quote! { &[#(#path),*] });
+    let user_credential = match &facts.user_credential {
+        Some(user) => {
+            let (header, env) = (&user.header, &user.env);
+            quote! { Some(::portico::UserCredential { header: #header, env_var: #env }) }
+        }
+        None => quote! { None },
+    };
+    let envelope = match &facts.envelope {
+        Some(e) => {
+            let (status, result) = (&e.status, &e.result);
+            let ok = match &e.ok {
+                serde_json::Value::Bool(flag) => quote! { ::portico::EnvelopeOk::Bool(#flag) },
+                other => {
+                    let text = other.as_str().unwrap_or_default();
+                    quote! { ::portico::EnvelopeOk::Text(#text) }
+                }
+            };
+            quote! { Some(::portico::Envelope { status: #status, ok: #ok, result: #result }) }
+        }
+        None => quote! { None },
+    };
     let kinds = facts.error.kinds.iter().map(|(code, kind)| {
         let kind = format_ident!("{}", kind);
         quote! { (#code, ::portico::ErrorKind::#kind) }
@@ -620,7 +695,17 @@ fn provider_static(facts: &Facts) -> TokenStream {
             Some(header) => quote! { Some(#header) },
             None => quote! { None },
         };
-        quote! { ::portico::Operation { id: #id, method: #method, idempotency_header: #key } }
+        let envelope = format_ident!("{}", op.envelope);
+        let user = op.user_credential;
+        quote! {
+            ::portico::Operation {
+                id: #id,
+                method: #method,
+                idempotency_header: #key,
+                envelope: ::portico::EnvelopeMode::#envelope,
+                user_credential: #user,
+            }
+        }
     });
     let doc = format!(
         "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",
@@ -634,6 +719,8 @@ fn provider_static(facts: &Facts) -> TokenStream {
             default_base_url: #base,
             env_var: #env,
             auth: #auth,
+            user_credential: #user_credential,
+            envelope: #envelope,
             error_format: ::portico::ErrorFormat {
                 code: &[#(#code),*],
                 message: &[#(#message),*],
@@ -648,30 +735,116 @@ fn provider_static(facts: &Facts) -> TokenStream {
     }
 }
 
+/// Methods for quirky fields: the correct spelling of a misspelled one, a number sent as text.
+fn accessors(facts: &Facts) -> TokenStream {
+    let mut by_schema: std::collections::BTreeMap<&str, Vec<TokenStream>> = Default::default();
+    for a in &facts.accessors {
+        let field = format_ident!("{}", a.property);
+        let method = match &a.kind {
+            AccessorKind::Sic { name, item } => {
+                let name = format_ident!("{}", name);
+                let item = format_ident!("{}", item);
+                let doc = format!(
+                    "`{}`, as {} spells it, under its correct name.",
+                    a.property, facts.title
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name(&self) -> &[types::#item] {
+                        &self.#field
+                    }
+                }
+            }
+            AccessorKind::Number => {
+                let name = format_ident!("{}_number", a.property);
+                let doc = format!(
+                    "`{}` as a number: {} sends it as text. `None` when it is absent or not a number.",
+                    a.property, facts.title
+                );
+                let text = if a.required {
+                    quote!(Some(self.#field.as_str()))
+                } else {
+                    quote!(self.#field.as_deref())
+                };
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name(&self) -> Option<f64> {
+                        #text.and_then(|text| text.trim().parse().ok())
+                    }
+                }
+            }
+        };
+        by_schema.entry(&a.schema).or_default().push(method);
+    }
+    let impls = by_schema.into_iter().map(|(schema, methods)| {
+        let schema = format_ident!("{}", schema);
+        quote! { impl types::#schema { #(#methods)* } }
+    });
+    quote! { #(#impls)* }
+}
+
 fn cursor_stream(op: &Operation, c: &CursorPage) -> TokenStream {
     let builder = format_ident!("{}", crate::facts::pascal(&op.id));
     let page = format_ident!("{}", c.page_type);
     let item = format_ident!("{}", c.item_type);
     let items = format_ident!("{}", c.items_field);
-    let has_more = format_ident!("{}", c.has_more_field);
-    let field = format_ident!("{}", c.item_field);
     let param = format_ident!("{}", c.cursor_param);
     // typify gives an optional array property a `#[serde(default)]` `Vec`, never an `Option`.
-    let items_expr = quote!(page.#items);
-    let more_expr = if c.has_more_required {
-        quote!(page.#has_more)
-    } else {
-        quote!(page.#has_more.unwrap_or(false))
-    };
-    let cursor_expr = if c.item_field_required {
-        quote!(Some(item.#field.clone()))
-    } else {
-        quote!(item.#field.clone())
+    let (next_expr, follows) = match &c.next {
+        CursorNext::LastItem {
+            has_more_field,
+            has_more_required,
+            item_field,
+            item_field_required,
+        } => {
+            let has_more = format_ident!("{}", has_more_field);
+            let field = format_ident!("{}", item_field);
+            let more = if *has_more_required {
+                quote!(page.#has_more)
+            } else {
+                quote!(page.#has_more.unwrap_or(false))
+            };
+            let cursor = if *item_field_required {
+                quote!(page.#items.last().map(|item| item.#field.clone()))
+            } else {
+                quote!(page.#items.last().and_then(|item| item.#field.clone()))
+            };
+            let next = quote! {
+                if !#more {
+                    ::portico::pagination::Next::End
+                } else {
+                    match #cursor {
+                        Some(cursor) => ::portico::pagination::Next::After(cursor),
+                        None => ::portico::pagination::Next::Missing,
+                    }
+                }
+            };
+            (
+                next,
+                format!("`{has_more_field}` and the last item's `{item_field}`"),
+            )
+        }
+        CursorNext::PageField { field, required } => {
+            let next = format_ident!("{}", field);
+            let cursor = if *required {
+                quote!(Some(page.#next.clone()))
+            } else {
+                quote!(page.#next.clone())
+            };
+            let next = quote! {
+                match #cursor {
+                    Some(cursor) if !cursor.is_empty() => ::portico::pagination::Next::After(cursor),
+                    _ => ::portico::pagination::Next::End,
+                }
+            };
+            (next, format!("`{field}`"))
+        }
     };
     let doc = format!(
-        "Every item of `{}`, page after page: the stream follows `{}` and `{}` until the last page, \
-and ends after the first error. Set `limit` on the builder to choose the page size.",
-        op.id, c.has_more_field, c.cursor_param
+        "Every item of `{}`, page after page: the stream follows {follows} into `{}` until the last \
+page, and ends after the first error. The builder's other parameters (the page size among them) \
+apply to every page.",
+        op.id, c.cursor_param
     );
     quote! {
         impl<'a> builder::#builder<'a> {
@@ -679,8 +852,10 @@ and ends after the first error. Set `limit` on the builder to choose the page si
             pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::#item> {
                 ::portico::pagination::cursor(self, ::portico::pagination::Cursor {
                     send: Self::send,
-                    split: |page: types::#page| (#items_expr, #more_expr),
-                    cursor_of: |item: &types::#item| #cursor_expr,
+                    split: |page: types::#page| {
+                        let next = #next_expr;
+                        (page.#items, next)
+                    },
                     after: |builder: Self, cursor: String| builder.#param(cursor),
                 })
             }

@@ -653,15 +653,22 @@ pub fn auth_scheme(spec: &Value) -> Result<(String, Value), String> {
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
         .ok_or("missing: the credential's security scheme")?;
-    let mut found = schemes.iter().filter(|(_, s)| {
-        let ty = s.get("type").and_then(Value::as_str);
-        let scheme = s
-            .get("scheme")
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase);
-        (ty == Some("http") && scheme.as_deref() == Some("bearer"))
-            || (ty == Some("apiKey") && s.get("in").and_then(Value::as_str) == Some("header"))
-    });
+    // The end user's credential (`x-portico.user-credential`) is a second, optional scheme.
+    let user = spec
+        .pointer("/x-portico/user-credential/scheme")
+        .and_then(Value::as_str);
+    let mut found = schemes
+        .iter()
+        .filter(|(name, _)| Some(name.as_str()) != user)
+        .filter(|(_, s)| {
+            let ty = s.get("type").and_then(Value::as_str);
+            let scheme = s
+                .get("scheme")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase);
+            (ty == Some("http") && scheme.as_deref() == Some("bearer"))
+                || (ty == Some("apiKey") && s.get("in").and_then(Value::as_str) == Some("header"))
+        });
     match (found.next(), found.next()) {
         (Some((name, scheme)), None) => Ok((name.clone(), scheme.clone())),
         (None, _) => Err(

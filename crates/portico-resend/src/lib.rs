@@ -44,9 +44,11 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     default_base_url: "https://api.resend.com",
     env_var: "RESEND_API_KEY",
     auth: ::portico::Auth::Bearer,
+    user_credential: None,
+    envelope: None,
     error_format: ::portico::ErrorFormat {
         code: &["name"],
-        message: &["message"],
+        message: &[&["message"]],
         kinds: &[
             ("daily_quota_exceeded", ::portico::ErrorKind::QuotaExceeded),
             ("invalid_api_key", ::portico::ErrorKind::Auth),
@@ -73,521 +75,729 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             id: "add_batch_suppressions",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "add_contact_to_segment",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "add_suppression",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "cancel_broadcast",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "cancel_email",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_api_key",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_audience",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_automation",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_broadcast",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_contact",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_contact_import",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_contact_property",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_domain",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_domain_claim",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_event",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_segment",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_template",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_topic",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "create_webhook",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_api_key",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_audience",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_automation",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_batch_suppressions",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_broadcast",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_contact",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_contact_property",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_domain",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_event",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_segment",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_suppression",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_template",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_topic",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "delete_webhook",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "duplicate_automation",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "duplicate_template",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_audience",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_automation",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_automation_run",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_broadcast",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_contact",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_contact_import",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_contact_property",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_domain",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_domain_claim",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_email",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_email_attachment",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_email_metrics",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_event",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_log",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_received_email",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_received_email_attachment",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_segment",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_suppression",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_template",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_topic",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "get_webhook",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_api_keys",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_audiences",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_automation_runs",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_automations",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_broadcast_clicked_links",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_broadcast_recipients",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_broadcasts",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_contact_imports",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_contact_properties",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_contact_segments",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_contact_topics",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_contacts",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_domains",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_email_attachments",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_emails",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_events",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_logs",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_oauth_grants",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_received_email_attachments",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_received_emails",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_segments",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_suppressions",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_templates",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_topics",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "list_webhooks",
             method: "GET",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "publish_template",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "remove_contact_from_segment",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "revoke_oauth_grant",
             method: "DELETE",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "send_batch_emails",
             method: "POST",
             idempotency_header: Some("idempotency-key"),
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "send_broadcast",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "send_email",
             method: "POST",
             idempotency_header: Some("idempotency-key"),
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "send_event",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "share_email",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "stop_automation",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_api_key",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_automation",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_broadcast",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_contact",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_contact_property",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_contact_topics",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_domain",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_email",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_event",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_template",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_topic",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "update_webhook",
             method: "PATCH",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "verify_domain",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
         ::portico::Operation {
             id: "verify_domain_claim",
             method: "POST",
             idempotency_header: None,
+            envelope: ::portico::EnvelopeMode::Unwrap,
+            user_credential: false,
         },
     ],
 };
@@ -664,336 +874,552 @@ pub fn rate_limit(headers: &::reqwest::header::HeaderMap) -> Option<::portico::R
     PROVIDER.rate_limit(headers)
 }
 impl<'a> builder::ListApiKeys<'a> {
-    /// Every item of `list_api_keys`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_api_keys`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ApiKey> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListApiKeysResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ApiKey| Some(item.id.clone()),
+                split: |page: types::ListApiKeysResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListAutomationRuns<'a> {
-    /// Every item of `list_automation_runs`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_automation_runs`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::AutomationRunListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::AutomationRunList| (page.data, page.has_more),
-                cursor_of: |item: &types::AutomationRunListItem| Some(item.id.clone()),
+                split: |page: types::AutomationRunList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListAutomations<'a> {
-    /// Every item of `list_automations`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_automations`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::AutomationListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::AutomationList| (page.data, page.has_more),
-                cursor_of: |item: &types::AutomationListItem| Some(item.id.clone()),
+                split: |page: types::AutomationList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListBroadcastClickedLinks<'a> {
-    /// Every item of `list_broadcast_clicked_links`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_broadcast_clicked_links`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::BroadcastClickedLink> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::BroadcastClickedLinkList| (page.data, page.has_more),
-                cursor_of: |item: &types::BroadcastClickedLink| Some(item.id.clone()),
+                split: |page: types::BroadcastClickedLinkList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListBroadcastRecipients<'a> {
-    /// Every item of `list_broadcast_recipients`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_broadcast_recipients`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::BroadcastRecipient> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::BroadcastRecipientList| (page.data, page.has_more),
-                cursor_of: |item: &types::BroadcastRecipient| Some(item.id.clone()),
+                split: |page: types::BroadcastRecipientList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListBroadcasts<'a> {
-    /// Every item of `list_broadcasts`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_broadcasts`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::BroadcastListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::BroadcastList| (page.data, page.has_more),
-                cursor_of: |item: &types::BroadcastListItem| Some(item.id.clone()),
+                split: |page: types::BroadcastList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListContactImports<'a> {
-    /// Every item of `list_contact_imports`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_contact_imports`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ContactImport> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListContactImportsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ContactImport| Some(item.id.clone()),
+                split: |page: types::ListContactImportsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListContactProperties<'a> {
-    /// Every item of `list_contact_properties`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_contact_properties`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ContactPropertyListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ContactPropertyList| (page.data, page.has_more),
-                cursor_of: |item: &types::ContactPropertyListItem| Some(item.id.clone()),
+                split: |page: types::ContactPropertyList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListContactSegments<'a> {
-    /// Every item of `list_contact_segments`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_contact_segments`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ContactSegment> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListContactSegmentsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ContactSegment| Some(item.id.clone()),
+                split: |page: types::ListContactSegmentsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListContactTopics<'a> {
-    /// Every item of `list_contact_topics`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_contact_topics`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ContactTopic> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListContactTopicsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ContactTopic| Some(item.id.clone()),
+                split: |page: types::ListContactTopicsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListContacts<'a> {
-    /// Every item of `list_contacts`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_contacts`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ContactListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListContactsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ContactListItem| Some(item.id.clone()),
+                split: |page: types::ListContactsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListDomains<'a> {
-    /// Every item of `list_domains`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_domains`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ListDomainsItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListDomainsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ListDomainsItem| Some(item.id.clone()),
+                split: |page: types::ListDomainsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListEmailAttachments<'a> {
-    /// Every item of `list_email_attachments`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_email_attachments`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::EmailAttachment> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListEmailAttachmentsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::EmailAttachment| Some(item.id.clone()),
+                split: |page: types::ListEmailAttachmentsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListEmails<'a> {
-    /// Every item of `list_emails`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_emails`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::Email> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListEmailsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::Email| Some(item.id.clone()),
+                split: |page: types::ListEmailsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListEvents<'a> {
-    /// Every item of `list_events`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_events`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::EventSummary> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::EventList| (page.data, page.has_more),
-                cursor_of: |item: &types::EventSummary| Some(item.id.clone()),
+                split: |page: types::EventList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListLogs<'a> {
-    /// Every item of `list_logs`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_logs`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::LogSummary> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::LogList| (page.data, page.has_more),
-                cursor_of: |item: &types::LogSummary| Some(item.id.clone()),
+                split: |page: types::LogList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListOauthGrants<'a> {
-    /// Every item of `list_oauth_grants`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_oauth_grants`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::OAuthGrant> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListOAuthGrantsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::OAuthGrant| Some(item.id.clone()),
+                split: |page: types::ListOAuthGrantsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListReceivedEmailAttachments<'a> {
-    /// Every item of `list_received_email_attachments`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_received_email_attachments`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::EmailAttachment> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListEmailAttachmentsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::EmailAttachment| Some(item.id.clone()),
+                split: |page: types::ListEmailAttachmentsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListReceivedEmails<'a> {
-    /// Every item of `list_received_emails`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_received_emails`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::ReceivedEmailListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListReceivedEmailsResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::ReceivedEmailListItem| Some(item.id.clone()),
+                split: |page: types::ListReceivedEmailsResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListSegments<'a> {
-    /// Every item of `list_segments`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_segments`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::SegmentListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::SegmentList| (page.data, page.has_more),
-                cursor_of: |item: &types::SegmentListItem| Some(item.id.clone()),
+                split: |page: types::SegmentList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListSuppressions<'a> {
-    /// Every item of `list_suppressions`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_suppressions`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::SuppressionListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::SuppressionList| (page.data, page.has_more),
-                cursor_of: |item: &types::SuppressionListItem| Some(item.id.clone()),
+                split: |page: types::SuppressionList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListTemplates<'a> {
-    /// Every item of `list_templates`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_templates`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::TemplateListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::ListTemplatesResponse| (page.data, page.has_more),
-                cursor_of: |item: &types::TemplateListItem| Some(item.id.clone()),
+                split: |page: types::ListTemplatesResponse| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListTopics<'a> {
-    /// Every item of `list_topics`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_topics`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::TopicListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::TopicList| (page.data, page.has_more),
-                cursor_of: |item: &types::TopicListItem| Some(item.id.clone()),
+                split: |page: types::TopicList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )
     }
 }
 impl<'a> builder::ListWebhooks<'a> {
-    /// Every item of `list_webhooks`, page after page: the stream follows `has_more` and `after` until the last page, and ends after the first error. Set `limit` on the builder to choose the page size.
+    /// Every item of `list_webhooks`, page after page: the stream follows `has_more` and the last item's `id` into `after` until the last page, and ends after the first error. The builder's other parameters (the page size among them) apply to every page.
     pub fn stream(self) -> ::portico::pagination::ItemStream<'a, types::WebhookListItem> {
         ::portico::pagination::cursor(
             self,
             ::portico::pagination::Cursor {
                 send: Self::send,
-                split: |page: types::WebhookList| (page.data, page.has_more),
-                cursor_of: |item: &types::WebhookListItem| Some(item.id.clone()),
+                split: |page: types::WebhookList| {
+                    let next = if !page.has_more {
+                        ::portico::pagination::Next::End
+                    } else {
+                        match page.data.last().map(|item| item.id.clone()) {
+                            Some(cursor) => ::portico::pagination::Next::After(cursor),
+                            None => ::portico::pagination::Next::Missing,
+                        }
+                    };
+                    (page.data, next)
+                },
                 after: |builder: Self, cursor: String| builder.after(cursor),
             },
         )

@@ -144,7 +144,10 @@ struct Shared {
     provider: &'static Provider,
     credential: Secret,
     auth_header: (http::HeaderName, HeaderValue),
+    /// The end user's credential header, for providers that have one and a client that set it.
+    user_header: Option<(http::HeaderName, HeaderValue)>,
     user_agent: HeaderValue,
+    rate_limits: Vec<RateLimitRule>,
     limiter: Option<Limiter>,
     budget: Budget,
     clock: Arc<dyn Clock>,
@@ -169,8 +172,33 @@ impl Config {
         }
     }
 
+    /// The same client for another end user: the provider's user credential set to `token`,
+    /// with a rate limiter and retry budget of its own (the provider counts per end user), and
+    /// the same API key, call options and clock.
+    pub fn for_user(&self, token: &str) -> Result<Config, Error> {
+        let shared = &self.shared;
+        Ok(Config {
+            shared: Arc::new(Shared {
+                provider: shared.provider,
+                credential: shared.credential.clone(),
+                auth_header: shared.auth_header.clone(),
+                user_header: Some(user_header(shared.provider, token)?),
+                user_agent: shared.user_agent.clone(),
+                rate_limits: shared.rate_limits.clone(),
+                limiter: Limiter::new(&shared.rate_limits),
+                budget: Budget::new(),
+                clock: Arc::clone(&shared.clock),
+            }),
+            options: self.options,
+        })
+    }
+
     pub(crate) fn auth_header(&self) -> (&http::HeaderName, &HeaderValue) {
         (&self.shared.auth_header.0, &self.shared.auth_header.1)
+    }
+
+    pub(crate) fn user_header(&self) -> Option<&(http::HeaderName, HeaderValue)> {
+        self.shared.user_header.as_ref()
     }
 
     pub(crate) fn credential(&self) -> &Secret {
@@ -200,6 +228,7 @@ impl fmt::Debug for Config {
             .field("provider", &self.shared.provider.name)
             .field("credential", &self.shared.credential)
             .field("user_agent", &self.shared.user_agent)
+            .field("user_credential", &self.shared.user_header.is_some())
             .field("options", &self.options)
             .field("rate_limited", &self.shared.limiter.is_some())
             .finish()
@@ -234,6 +263,7 @@ impl fmt::Debug for Config {
 /// ```
 pub struct ClientBuilder<C> {
     credential: Option<Secret>,
+    user_token: Option<Secret>,
     base_url: Option<String>,
     user_agent_suffix: Option<String>,
     options: CallOptions,
@@ -248,6 +278,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credential", &self.credential)
+            .field("user_token", &self.user_token)
             .field("base_url", &self.base_url)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("options", &self.options)
@@ -268,6 +299,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
     pub fn new() -> Self {
         ClientBuilder {
             credential: None,
+            user_token: None,
             base_url: None,
             user_agent_suffix: None,
             options: CallOptions::default(),
@@ -285,9 +317,25 @@ impl<C: ProviderClient> ClientBuilder<C> {
         self
     }
 
-    /// Reads the API key from the provider's environment variable (e.g. `RESEND_API_KEY`).
-    pub fn api_key_from_env(self) -> Result<Self, Error> {
+    /// The end user's token, for providers whose calls also name an end user (Nango's
+    /// `X-User-Account`). Ignored by providers without one. Derive a client for another end user
+    /// with the provider client's `for_user`.
+    pub fn user_token(mut self, token: impl Into<String>) -> Self {
+        self.user_token = Some(Secret::new(token));
+        self
+    }
+
+    /// Reads the API key from the provider's environment variable (e.g. `RESEND_API_KEY`), and
+    /// the end user's token from its own variable (e.g. `NANGO_USER_TOKEN`) if the provider has
+    /// one and it is set.
+    pub fn api_key_from_env(mut self) -> Result<Self, Error> {
         let var = C::PROVIDER.env_var;
+        if let Some(user) = C::PROVIDER.user_credential
+            && let Ok(token) = std::env::var(user.env_var)
+            && !token.trim().is_empty()
+        {
+            self = self.user_token(token.trim());
+        }
         match std::env::var(var) {
             Ok(key) if !key.trim().is_empty() => Ok(self.api_key(key.trim())),
             _ => Err(Error::new(
@@ -417,17 +465,24 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 .build()
                 .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
         };
-        let limiter = match &self.rate_limits {
-            Some(rules) => Limiter::new(rules),
-            None => Limiter::new(provider.rate_limits),
+        let rate_limits = self
+            .rate_limits
+            .unwrap_or_else(|| provider.rate_limits.to_vec());
+        let user_header = match &self.user_token {
+            Some(token) if provider.user_credential.is_some() => {
+                Some(user_header(provider, token.expose())?)
+            }
+            _ => None,
         };
         let config = Config {
             shared: Arc::new(Shared {
                 provider,
                 credential,
                 auth_header: (name, value),
+                user_header,
                 user_agent,
-                limiter,
+                limiter: Limiter::new(&rate_limits),
+                rate_limits,
                 budget: Budget::new(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
             }),
@@ -435,6 +490,24 @@ impl<C: ProviderClient> ClientBuilder<C> {
         };
         Ok(C::from_parts(&base_url, http, config))
     }
+}
+
+/// The header carrying the end user's `token`, marked sensitive.
+fn user_header(provider: &Provider, token: &str) -> Result<(http::HeaderName, HeaderValue), Error> {
+    let invalid = |message: &str| Error::new(ErrorKind::InvalidArgument, message);
+    let user = provider
+        .user_credential
+        .ok_or_else(|| invalid("this provider takes no user token"))?;
+    if token.trim().is_empty() {
+        return Err(invalid("the user token is empty"));
+    }
+    let name = http::HeaderName::from_bytes(user.header.as_bytes())
+        .map_err(|_| invalid("the provider's user-token header name is invalid"))?;
+    let mut value = HeaderValue::try_from(token.trim()).map_err(|_| {
+        invalid("the user token contains characters that cannot be sent in an HTTP header")
+    })?;
+    value.set_sensitive(true);
+    Ok((name, value))
 }
 
 /// `https` anywhere, `http` only on loopback; no query or fragment; no trailing slash (the

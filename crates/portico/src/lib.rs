@@ -35,7 +35,10 @@ pub mod webhooks;
 
 pub use config::{CallOptions, ClientBuilder, Config, ProviderClient, Secret};
 pub use error::{Error, ErrorKind, RateLimit, WireError};
-pub use provider::{Auth, ErrorFormat, Operation, Provider, RateLimitRule, ResetFormat};
+pub use provider::{
+    Auth, Envelope, EnvelopeMode, EnvelopeOk, ErrorFormat, Operation, Provider, RateLimitRule,
+    ResetFormat, UserCredential,
+};
 pub use retry::RetryPolicy;
 pub use transport::{CallStats, exec};
 

@@ -2,11 +2,14 @@
 //! client stays under its provider's documented limits instead of collecting 429s.
 //!
 //! Each window of the provider's `x-portico.rate-limits` ("5 requests per second", "10,000 per
-//! day") keeps the times of its last `requests` sends; a send may go when the oldest of them is
-//! one window old. That holds the limit over *every* window, as a provider that counts a sliding
+//! day") keeps its last `requests` requests; a new one may go when the oldest of them is one
+//! window old. That holds the limit over *every* window, as a provider that counts a sliding
 //! window sees it (and so also over fixed windows), while still allowing the documented burst.
-//! Windows are stretched by [`GUARD`] so that jitter between sending and arrival does not push a
-//! request over the line.
+//!
+//! A request is dated by when its attempt *ended* (its reply arrived or it failed), not by when
+//! it was sent: the server saw it at some moment in between, so the end is a safe bound however
+//! long the connection took. A new request that needs the slot of one still in flight waits for
+//! it to end. Windows are also stretched by [`GUARD`].
 //!
 //! When the server answers 429 anyway (another process shares the key, or the limits changed),
 //! the limiter slows down: windows stretch by [`SLOWDOWN`] each time, up to [`MAX_SLOWDOWN`], and
@@ -36,6 +39,23 @@ pub(crate) struct Limiter {
     /// Held while a caller waits for its slot: callers are served in arrival order.
     turn: tokio::sync::Mutex<()>,
     state: Mutex<State>,
+    /// Signalled when a request in flight ends.
+    ended: tokio::sync::Notify,
+}
+
+/// A taken slot. Dropping it (when the attempt ends, however it ends) dates the request.
+pub(crate) struct Permit<'a> {
+    limiter: &'a Limiter,
+    clock: &'a dyn Clock,
+    id: u64,
+    /// How long the caller waited for the slot.
+    pub(crate) waited: Duration,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.limiter.end(self.id, self.clock.now());
+    }
 }
 
 #[derive(Debug)]
@@ -45,14 +65,31 @@ struct State {
     slowdown: f64,
     /// No send before this (a 429's hint).
     paused_until: Option<Instant>,
+    next_id: u64,
 }
 
 #[derive(Debug)]
 struct Window {
     requests: usize,
     length: Duration,
-    /// Times of the last `requests` sends, oldest first.
-    sent: VecDeque<Instant>,
+    /// The last `requests` requests, oldest first.
+    sent: VecDeque<Sent>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sent {
+    id: u64,
+    /// When the attempt ended; until then, when it was sent.
+    at: Instant,
+    ended: bool,
+}
+
+/// When the next request may go.
+enum Ready {
+    Now,
+    At(Instant),
+    /// After a request in flight ends (and perhaps later).
+    AfterInFlight,
 }
 
 impl Limiter {
@@ -73,36 +110,70 @@ impl Limiter {
                 windows,
                 slowdown: 1.0,
                 paused_until: None,
+                next_id: 0,
             }),
+            ended: tokio::sync::Notify::new(),
         })
     }
 
-    /// Waits for a slot and takes it; returns how long it waited. If the slot is later than
-    /// `deadline`, takes nothing and returns `Err` with the wait it would have needed.
-    pub(crate) async fn acquire(
-        &self,
-        clock: &dyn Clock,
+    /// Waits for a slot and takes it. If the slot is later than `deadline`, takes nothing and
+    /// returns `Err` with the wait it would have needed (or the time left, if that depends on a
+    /// request still in flight).
+    pub(crate) async fn acquire<'a>(
+        &'a self,
+        clock: &'a dyn Clock,
         deadline: Instant,
-    ) -> Result<Duration, Duration> {
+    ) -> Result<Permit<'a>, Duration> {
         let start = clock.now();
         let _turn = self.turn.lock().await;
         loop {
+            // Registered before looking, so that an end in between is not missed.
+            let ended = self.ended.notified();
+            futures_util::pin_mut!(ended);
+            ended.as_mut().enable();
             let now = clock.now();
-            let wait = {
+            let ready = {
                 let mut state = self.lock();
-                match state.ready_at() {
-                    Some(ready) if ready > now => ready - now,
-                    _ => {
-                        state.record(now);
-                        return Ok(now - start);
+                match state.ready_at(now) {
+                    Ready::Now => {
+                        let id = state.record(now);
+                        return Ok(Permit {
+                            limiter: self,
+                            clock,
+                            id,
+                            waited: now - start,
+                        });
                     }
+                    other => other,
                 }
             };
-            if now + wait > deadline {
-                return Err(now + wait - start);
+            match ready {
+                Ready::At(at) if at > deadline => return Err(at - start),
+                Ready::At(at) => clock.sleep(at - now).await,
+                _ if now >= deadline => return Err(now - start),
+                _ => {
+                    // Real time, even under a manual clock: the request in flight ends when its
+                    // reply arrives, which no clock of ours decides.
+                    if tokio::time::timeout(deadline - now, ended).await.is_err() {
+                        return Err(deadline - start);
+                    }
+                }
             }
-            clock.sleep(wait).await;
         }
+    }
+
+    /// A request's attempt ended at `now`: date it, and wake whoever waits on it.
+    fn end(&self, id: u64, now: Instant) {
+        {
+            let mut state = self.lock();
+            for window in &mut state.windows {
+                if let Ok(i) = window.sent.binary_search_by_key(&id, |s| s.id) {
+                    window.sent[i].at = now;
+                    window.sent[i].ended = true;
+                }
+            }
+        }
+        self.ended.notify_waiters();
     }
 
     /// The server answered 429: slow down, and if it said how long to wait, pause every caller.
@@ -133,27 +204,39 @@ impl Limiter {
 }
 
 impl State {
-    /// The earliest instant the next request may be sent; `None`: any time.
-    fn ready_at(&self) -> Option<Instant> {
+    fn ready_at(&self, now: Instant) -> Ready {
         let stretch = GUARD * self.slowdown;
-        let mut ready = self.paused_until;
+        let mut ready = self.paused_until.filter(|p| *p > now);
         for window in &self.windows {
             if window.sent.len() >= window.requests {
                 let oldest = window.sent[window.sent.len() - window.requests];
-                let at = oldest + window.length.mul_f64(stretch);
+                if !oldest.ended {
+                    return Ready::AfterInFlight;
+                }
+                let at = oldest.at + window.length.mul_f64(stretch);
                 ready = Some(ready.map_or(at, |r| r.max(at)));
             }
         }
-        ready
+        match ready {
+            Some(at) if at > now => Ready::At(at),
+            _ => Ready::Now,
+        }
     }
 
-    fn record(&mut self, now: Instant) {
+    fn record(&mut self, now: Instant) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
         for window in &mut self.windows {
-            window.sent.push_back(now);
+            window.sent.push_back(Sent {
+                id,
+                at: now,
+                ended: false,
+            });
             while window.sent.len() > window.requests {
                 window.sent.pop_front();
             }
         }
+        id
     }
 }
 
@@ -176,9 +259,11 @@ mod tests {
         let far = start + Duration::from_secs(1_000_000);
         (0..n)
             .map(|_| {
-                futures_util::FutureExt::now_or_never(limiter.acquire(clock, far))
+                let permit = futures_util::FutureExt::now_or_never(limiter.acquire(clock, far))
                     .expect("a manual clock never really waits")
                     .expect("within the deadline");
+                // The attempt ends at once.
+                drop(permit);
                 clock.now() - start
             })
             .collect()
@@ -217,9 +302,11 @@ mod tests {
         let clock = ManualClock::new();
         let limiter = Limiter::new(&[rule(1, 60)]).unwrap();
         let now = clock.now();
-        assert_eq!(limiter.acquire(&clock, now).await, Ok(Duration::ZERO));
+        let first = limiter.acquire(&clock, now).await.unwrap();
+        assert_eq!(first.waited, Duration::ZERO);
+        drop(first);
         let refused = limiter.acquire(&clock, now + Duration::from_secs(5)).await;
-        let needed = refused.unwrap_err();
+        let needed = refused.err().unwrap();
         assert!(needed > Duration::from_secs(60), "{needed:?}");
         assert!(clock.sleeps().is_empty(), "refusing must not wait");
     }
@@ -240,6 +327,25 @@ mod tests {
             limiter.throttled(clock.now(), None);
         }
         assert_eq!(limiter.lock().slowdown, MAX_SLOWDOWN);
+    }
+
+    #[tokio::test]
+    async fn a_slot_held_by_a_request_in_flight_waits_for_its_end() {
+        let clock = ManualClock::new();
+        let limiter = Limiter::new(&[rule(1, 1)]).unwrap();
+        let far = clock.now() + Duration::from_secs(100);
+        let in_flight = limiter.acquire(&clock, far).await.unwrap();
+        // The next request cannot be dated before the first one ends.
+        let mut next = Box::pin(limiter.acquire(&clock, far));
+        assert!(futures_util::FutureExt::now_or_never(next.as_mut()).is_none());
+        clock.advance(Duration::from_millis(300)); // the reply takes 300 ms
+        drop(in_flight);
+        let permit = next.await.unwrap();
+        // One window after the first request *ended*.
+        assert_eq!(
+            permit.waited,
+            Duration::from_millis(300) + Duration::from_secs(1).mul_f64(GUARD)
+        );
     }
 
     #[test]

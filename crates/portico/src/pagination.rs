@@ -20,21 +20,32 @@ pub type ItemStream<'a, T> = BoxStream<'a, Result<T, Error>>;
 
 type PageResult<P> = Result<ResponseValue<P>, progenitor_client::Error<WireError>>;
 
-/// How to walk a cursor-paginated list: fetch a page, split it into items and "more?", and ask
-/// for the page after a given item.
+/// What a page says about the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// This was the last page.
+    End,
+    /// Ask for the page after this cursor.
+    After(String),
+    /// The page says more follow but gives no cursor to ask for them.
+    Missing,
+}
+
+/// How to walk a cursor-paginated list: fetch a page, split it into items and what comes next,
+/// and ask for the page after a cursor.
 pub struct Cursor<B, P, T, Fut> {
     /// Sends the request a builder describes.
     pub send: fn(B) -> Fut,
-    /// The page's items and whether more pages follow.
-    pub split: fn(P) -> (Vec<T>, bool),
-    /// The cursor an item stands for (usually its id).
-    pub cursor_of: fn(&T) -> Option<String>,
+    /// The page's items and its cursor to the next page.
+    pub split: fn(P) -> (Vec<T>, Next),
     /// The builder for the page after `cursor`.
     pub after: fn(B, String) -> B,
 }
 
 /// Streams every item of a cursor-paginated list, one page request at a time, starting with the
-/// request `first` describes. The stream ends after the last page, or after the first error.
+/// request `first` describes. The stream ends after the last page, or after the first error; a
+/// server that repeats a cursor, or promises more pages without one, ends it with an error rather
+/// than a loop.
 pub fn cursor<'a, B, P, T, Fut>(first: B, walk: Cursor<B, P, T, Fut>) -> ItemStream<'a, T>
 where
     B: Clone + Send + 'a,
@@ -68,20 +79,24 @@ where
                 Ok(page) => page.into_inner(),
                 Err(e) => return Some((Err(Error::from(e)), state)),
             };
-            let (items, has_more) = (walk.split)(page);
-            if has_more {
-                match items.last().and_then(walk.cursor_of) {
-                    Some(cursor) if state.last_cursor.as_ref() != Some(&cursor) => {
-                        state.last_cursor = Some(cursor.clone());
-                        state.next = Some((walk.after)(builder, cursor));
-                    }
-                    // More pages, but no new cursor to ask for them: stop rather than loop forever.
-                    _ => {
-                        state.failure = Some(Error::new(
-                            ErrorKind::Decode,
-                            "the server says more pages follow but gave no new cursor",
-                        ))
-                    }
+            let (items, next) = (walk.split)(page);
+            match next {
+                Next::End => {}
+                Next::After(cursor) if state.last_cursor.as_ref() != Some(&cursor) => {
+                    state.last_cursor = Some(cursor.clone());
+                    state.next = Some((walk.after)(builder, cursor));
+                }
+                Next::After(_) => {
+                    state.failure = Some(Error::new(
+                        ErrorKind::Decode,
+                        "the server gave the same cursor twice; stopping rather than looping",
+                    ))
+                }
+                Next::Missing => {
+                    state.failure = Some(Error::new(
+                        ErrorKind::Decode,
+                        "the server says more pages follow but gave no new cursor",
+                    ))
                 }
             }
             state.buffer.extend(items);

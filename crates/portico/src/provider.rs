@@ -23,6 +23,10 @@ pub struct Provider {
     pub env_var: &'static str,
     /// How the credential is sent.
     pub auth: Auth,
+    /// A second credential that names the end user (`x-portico.user-credential`), if any.
+    pub user_credential: Option<UserCredential>,
+    /// How every body is wrapped (`x-portico.envelope`), if it is.
+    pub envelope: Option<Envelope>,
     /// Where the provider puts its error code and message in an error body.
     pub error_format: ErrorFormat,
     /// Response headers that carry the provider's request id, in order of preference.
@@ -44,6 +48,8 @@ impl Provider {
         default_base_url: "https://api.example.com",
         env_var: "EXAMPLE_API_KEY",
         auth: Auth::Bearer,
+        user_credential: None,
+        envelope: None,
         error_format: ErrorFormat {
             code: &[],
             message: &[],
@@ -100,6 +106,58 @@ pub enum ResetFormat {
     UnixSeconds,
 }
 
+/// The end user's credential, sent beside the API key (Nango's `X-User-Account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserCredential {
+    /// The header it goes in, lower case.
+    pub header: &'static str,
+    /// The environment variable `Client::from_env` reads it from (optional there).
+    pub env_var: &'static str,
+}
+
+/// A provider that wraps every body: `{<status>: <ok>, <result>: …}` on success, and anything
+/// else in `status` is an error, whatever the HTTP status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope {
+    /// The field that says whether the call succeeded.
+    pub status: &'static str,
+    /// Its value on success.
+    pub ok: EnvelopeOk,
+    /// The field holding the payload.
+    pub result: &'static str,
+}
+
+/// The value of an envelope's status field on success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeOk {
+    /// A string such as `"ok"` (Nango).
+    Text(&'static str),
+    /// `true` (TagoIO).
+    Bool(bool),
+}
+
+impl EnvelopeOk {
+    pub(crate) fn matches(self, value: &serde_json::Value) -> bool {
+        match self {
+            EnvelopeOk::Text(text) => value.as_str() == Some(text),
+            EnvelopeOk::Bool(flag) => value.as_bool() == Some(flag),
+        }
+    }
+}
+
+/// How one operation's reply relates to the provider's [`Envelope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeMode {
+    /// The method returns the envelope's result (the usual case).
+    Unwrap,
+    /// The method returns the whole body (its status is still checked): for pages whose cursor
+    /// sits beside the result.
+    Whole,
+    /// Unwrapped if the body is an envelope, taken as it is if not (replies that the provider
+    /// documents both ways).
+    Optional,
+}
+
 /// How a provider takes its credential, from the spec's `securitySchemes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -115,8 +173,8 @@ pub enum Auth {
 pub struct ErrorFormat {
     /// Path of object keys to the error code, e.g. `["name"]`. Empty: no code.
     pub code: &'static [&'static str],
-    /// Path of object keys to the human-readable message.
-    pub message: &'static [&'static str],
+    /// Paths of object keys to the human-readable message; the first one present wins.
+    pub message: &'static [&'static [&'static str]],
     /// Provider codes whose kind is not what the HTTP status alone says.
     pub kinds: &'static [(&'static str, ErrorKind)],
     /// HTTP statuses whose kind, for this provider, is not [`ErrorKind::from_status`]'s (e.g. a
@@ -129,7 +187,7 @@ impl ErrorFormat {
     ///
     /// ```
     /// use portico::{ErrorFormat, ErrorKind};
-    /// let format = ErrorFormat { code: &["name"], message: &["message"],
+    /// let format = ErrorFormat { code: &["name"], message: &[&["message"]],
     ///     kinds: &[("quota", ErrorKind::QuotaExceeded)], statuses: &[(403, ErrorKind::Auth)] };
     /// assert_eq!(format.kind(403, None), ErrorKind::Auth);
     /// assert_eq!(format.kind(429, Some("quota")), ErrorKind::QuotaExceeded);
@@ -157,4 +215,8 @@ pub struct Operation {
     /// (`x-portico-idempotency-key` on the parameter). The runtime generates a key per call when
     /// the caller sets none, and the call becomes safe to retry.
     pub idempotency_header: Option<&'static str>,
+    /// How its reply relates to the provider's [`Envelope`] (ignored without one).
+    pub envelope: EnvelopeMode,
+    /// Whether it sends the provider's [`UserCredential`].
+    pub user_credential: bool,
 }

@@ -26,7 +26,7 @@ use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
-use crate::provider::{Operation, Provider};
+use crate::provider::{Envelope, EnvelopeMode, Operation, Provider};
 use crate::retry::{self, Failure};
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
@@ -97,7 +97,17 @@ pub async fn exec(
 ) -> reqwest::Result<reqwest::Response> {
     let provider = config.provider();
     let operation = provider.operation(info.operation_id);
-    prepare(config, operation, &mut request);
+    if let Err(wire) = prepare(config, operation, &mut request) {
+        let stats = CallStats::default();
+        return Ok(give_up(
+            config,
+            &tracing::Span::none(),
+            *wire,
+            true,
+            stats,
+            HeaderMap::new(),
+        ));
+    }
     let repeatable = retry::idempotent_method(request.method())
         || operation
             .and_then(|op| op.idempotency_header)
@@ -111,18 +121,37 @@ pub async fn exec(
         status = Empty,
         request_id = Empty,
     );
-    Ok(run(config, http, request, repeatable, &span)
+    Ok(run(config, operation, http, request, repeatable, &span)
         .instrument(span.clone())
         .await)
 }
 
-/// Credential, User-Agent, idempotency key; progenitor's `api-version` out.
-fn prepare(config: &Config, operation: Option<&Operation>, request: &mut reqwest::Request) {
+/// Credentials, User-Agent, idempotency key; progenitor's `api-version` out. Fails, before
+/// anything is sent, when the operation needs the end user's credential and the client has none.
+fn prepare(
+    config: &Config,
+    operation: Option<&Operation>,
+    request: &mut reqwest::Request,
+) -> Result<(), Box<WireError>> {
     let headers = request.headers_mut();
     // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
     headers.remove("api-version");
     let (name, value) = config.auth_header();
     headers.insert(name.clone(), value.clone());
+    if operation.is_some_and(|op| op.user_credential) {
+        match config.user_header() {
+            Some((name, value)) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            None => {
+                return Err(Box::new(WireError::new(
+                    ErrorKind::InvalidArgument,
+                    "this operation acts for an end user: set their token with \
+                     `ClientBuilder::user_token`, or derive a client with `for_user`",
+                )));
+            }
+        }
+    }
     headers.insert(USER_AGENT, config.user_agent().clone());
     // One key per call, sent unchanged on every attempt; a key the caller set is kept.
     if let Some(name) = operation.and_then(|op| op.idempotency_header)
@@ -132,6 +161,7 @@ fn prepare(config: &Config, operation: Option<&Operation>, request: &mut reqwest
     {
         headers.insert(name, key);
     }
+    Ok(())
 }
 
 /// One reply, or one failure, of one attempt.
@@ -144,6 +174,7 @@ enum Attempt {
 /// call's time.
 async fn run(
     config: &Config,
+    operation: Option<&Operation>,
     http: &reqwest::Client,
     mut request: reqwest::Request,
     repeatable: bool,
@@ -163,11 +194,14 @@ async fn run(
             .then(|| request.try_clone())
             .flatten();
 
+        // Held until the attempt ends: the limiter dates the request by its end.
+        let mut permit = None;
         if let Some(limiter) = config.limiter() {
             match limiter.acquire(clock, deadline).await {
-                Ok(waited) => {
-                    stats.rate_limit_wait += waited;
-                    delay += waited;
+                Ok(slot) => {
+                    stats.rate_limit_wait += slot.waited;
+                    delay += slot.waited;
+                    permit = Some(slot);
                 }
                 Err(needed) => {
                     let mut wire = WireError::new(
@@ -204,9 +238,10 @@ async fn run(
             status = Empty,
             request_id = Empty,
         );
-        let outcome = attempt(config, http, request, &span)
+        let outcome = attempt(config, operation, http, request, &span)
             .instrument(span.clone())
             .await;
+        drop(permit);
         let (failure, mut wire, headers) = match outcome {
             Attempt::Success(status, mut headers, body) => {
                 if let Some(limiter) = config.limiter() {
@@ -302,6 +337,7 @@ async fn run(
 /// Sends one attempt and reads its whole reply.
 async fn attempt(
     config: &Config,
+    operation: Option<&Operation>,
     http: &reqwest::Client,
     request: reqwest::Request,
     span: &tracing::Span,
@@ -339,7 +375,36 @@ async fn attempt(
         }
     };
     if status.is_success() {
-        return Attempt::Success(status, headers, body);
+        let Some(envelope) = &provider.envelope else {
+            return Attempt::Success(status, headers, body);
+        };
+        let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
+        let in_band = match open_envelope(envelope, mode, body.clone()) {
+            Ok(inner) => return Attempt::Success(status, headers, inner),
+            Err(in_band) => in_band,
+        };
+        let mut wire = match in_band {
+            Some(_) => provider_error(provider, status.as_u16(), &body),
+            None => WireError::new(
+                ErrorKind::Decode,
+                format!(
+                    "the reply is not in {}'s envelope (no `{}` field)",
+                    provider.name, envelope.status
+                ),
+            ),
+        };
+        fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
+        // Retried as the status it stands for: a server failure as a 500, a rate limit as a 429.
+        let stands_for = match wire.kind {
+            ErrorKind::Server => 500,
+            ErrorKind::RateLimited => 429,
+            _ => status.as_u16(),
+        };
+        let failure = Failure::Status {
+            status: stands_for,
+            kind: wire.kind,
+        };
+        return Attempt::Failure(failure, Box::new(wire), headers);
     }
     let mut wire = provider_error(provider, status.as_u16(), &body);
     fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
@@ -407,21 +472,70 @@ fn provider_error(provider: &Provider, status: u16, body: &[u8]) -> WireError {
     };
     let format = &provider.error_format;
     let code = field(format.code);
-    let message = field(format.message).unwrap_or_else(|| {
-        let reason = http::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("error");
-        if json.is_some() {
-            reason.to_string()
-        } else {
-            format!("{reason} (the body is not JSON)")
+    let message = format
+        .message
+        .iter()
+        .find_map(|path| field(path))
+        .unwrap_or_else(|| {
+            let reason = http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or(if status < 400 {
+                    "the provider reported an error"
+                } else {
+                    "error"
+                });
+            if json.is_some() {
+                reason.to_string()
+            } else {
+                format!("{reason} (the body is not JSON)")
+            }
+        });
+    let kind = if status < 400 {
+        // An error inside a 2xx envelope: only the provider's code can say more.
+        match format.kind(400, code.as_deref()) {
+            ErrorKind::InvalidRequest => ErrorKind::InvalidRequest,
+            kind if code.is_some() => kind,
+            _ => ErrorKind::InvalidRequest,
         }
-    });
-    let kind = format.kind(status, code.as_deref());
+    } else {
+        format.kind(status, code.as_deref())
+    };
     let mut wire = WireError::new(kind, message);
     wire.code = code;
     wire
+}
+
+/// What a 2xx body means under the provider's envelope: the bytes the operation decodes, or the
+/// error the envelope reports.
+fn open_envelope(
+    envelope: &Envelope,
+    mode: EnvelopeMode,
+    body: Bytes,
+) -> Result<Bytes, Option<serde_json::Value>> {
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        // Not JSON at all: let the decoder say so, with the body excerpt.
+        Err(_) => return Ok(body),
+    };
+    let Some(status) = value.get(envelope.status) else {
+        return match mode {
+            EnvelopeMode::Optional => Ok(body),
+            _ => Err(None),
+        };
+    };
+    if !envelope.ok.matches(status) {
+        return Err(Some(value));
+    }
+    match mode {
+        EnvelopeMode::Whole => Ok(body),
+        EnvelopeMode::Unwrap | EnvelopeMode::Optional => {
+            let result = value
+                .get(envelope.result)
+                .unwrap_or(&serde_json::Value::Null);
+            Ok(Bytes::from(serde_json::to_vec(result).unwrap_or_default()))
+        }
+    }
 }
 
 fn fill_from_reply(
