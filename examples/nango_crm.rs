@@ -26,7 +26,10 @@ async fn main() -> Result<(), portico_nango::Error> {
     let mut first_account = None;
     while let Some(contact) = contacts.next().await {
         let contact = contact?;
-        let email = contact.email_addresses().first().and_then(|e| e.email.clone());
+        let email = contact
+            .email_addresses()
+            .first()
+            .and_then(|e| e.email.clone());
         println!(
             "{} {} <{}>",
             contact.first_name.as_deref().unwrap_or(""),
