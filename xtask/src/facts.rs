@@ -23,6 +23,10 @@ pub struct Facts {
     pub envelope: Option<Envelope>,
     /// Accessors for quirky fields: `x-portico-sic` and `x-portico-number` on properties.
     pub accessors: Vec<Accessor>,
+    /// `portico::QueryArrays` variant (`x-portico.query-arrays`).
+    pub query_arrays: String,
+    /// `x-portico.plans`: the plans per-route limits name, the default first.
+    pub plans: Vec<String>,
     pub error: ErrorFacts,
     pub request_id_headers: Vec<String>,
     pub rate_limits: Vec<RateLimitRule>,
@@ -96,6 +100,13 @@ pub struct ErrorFacts {
 }
 
 #[derive(Debug)]
+pub struct RouteLimit {
+    pub per_seconds: u32,
+    pub scope: String,
+    pub plans: Vec<(String, u32)>,
+}
+
+#[derive(Debug)]
 pub struct RateLimitRule {
     pub requests: u32,
     pub per_seconds: u32,
@@ -139,6 +150,10 @@ pub struct Operation {
     pub envelope: String,
     /// Whether the operation sends the end user's credential (its `security` names it).
     pub user_credential: bool,
+    /// Names of its array query parameters.
+    pub array_query: Vec<String>,
+    /// `x-portico-rate-limits`: its own limit, by plan.
+    pub rate_limit: Option<RouteLimit>,
     /// Set for `multipart/form-data` bodies, which progenitor cannot generate.
     pub multipart: Option<Multipart>,
 }
@@ -568,7 +583,46 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         }
     };
 
+    let query_arrays = match portico.get("query-arrays").and_then(Value::as_str) {
+        None | Some("repeat") => "Repeat",
+        Some("brackets") => "Brackets",
+        Some(other) => {
+            return Err(format!(
+                "x-portico.query-arrays: {other:?} is not `repeat` or `brackets`"
+            ));
+        }
+    }
+    .to_string();
+    let plans: Vec<String> = portico
+        .get("plans")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    for op in &operations {
+        if let Some(limit) = &op.rate_limit {
+            if plans.is_empty() {
+                return Err(format!(
+                    "operation {}: x-portico-rate-limits names plans, but the spec lists none in x-portico.plans",
+                    op.id
+                ));
+            }
+            for (plan, _) in &limit.plans {
+                if !plans.contains(plan) {
+                    return Err(format!(
+                        "operation {}: x-portico-rate-limits plan {plan:?} is not in x-portico.plans {plans:?}",
+                        op.id
+                    ));
+                }
+            }
+        }
+    }
+
     Ok(Facts {
+        query_arrays,
+        plans,
         user_credential,
         envelope,
         accessors: accessors(spec)?,
@@ -651,6 +705,56 @@ fn operation(
                 .any(|requirement| requirement.get(user).is_some())
         })
     };
+    let array_query = [item.get("parameters"), op.get("parameters")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| deref(spec, p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter(|p| {
+            deref(spec, p.get("schema").unwrap_or(&Value::Null))
+                .get("type")
+                .and_then(Value::as_str)
+                == Some("array")
+        })
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let rate_limit = match op.get("x-portico-rate-limits") {
+        None => None,
+        Some(limit) => {
+            let bad = || {
+                format!(
+                    "operation {id}: x-portico-rate-limits must be {{per-seconds: N, scope: text, plans: {{<plan>: N, …}}}}"
+                )
+            };
+            let per_seconds = limit
+                .get("per-seconds")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .ok_or_else(bad)?;
+            let scope = limit.get("scope").and_then(Value::as_str).ok_or_else(bad)?;
+            let mut plans = Vec::new();
+            for (plan, n) in limit
+                .get("plans")
+                .and_then(Value::as_object)
+                .ok_or_else(bad)?
+            {
+                let n = n
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(bad)?;
+                plans.push((plan.clone(), n));
+            }
+            Some(RouteLimit {
+                per_seconds,
+                scope: scope.to_string(),
+                plans,
+            })
+        }
+    };
     let multipart = op
         .pointer("/requestBody/content/multipart~1form-data/schema")
         .map(|schema| multipart(spec, op, schema, success));
@@ -670,6 +774,8 @@ fn operation(
         inferred: op.get("x-portico-inferred") == Some(&Value::Bool(true)),
         envelope,
         user_credential,
+        array_query,
+        rate_limit,
         idempotency_header: [item.get("parameters"), op.get("parameters")]
             .into_iter()
             .flatten()

@@ -675,6 +675,8 @@ fn provider_static(facts: &Facts) -> TokenStream {
         }
         None => quote! { None },
     };
+    let query_arrays = format_ident!("{}", facts.query_arrays);
+    let plans = &facts.plans;
     let kinds = facts.error.kinds.iter().map(|(code, kind)| {
         let kind = format_ident!("{}", kind);
         quote! { (#code, ::portico::ErrorKind::#kind) }
@@ -697,6 +699,15 @@ fn provider_static(facts: &Facts) -> TokenStream {
         };
         let envelope = format_ident!("{}", op.envelope);
         let user = op.user_credential;
+        let arrays = &op.array_query;
+        let rate_limit = match &op.rate_limit {
+            Some(limit) => {
+                let (per_seconds, scope) = (limit.per_seconds, &limit.scope);
+                let plans = limit.plans.iter().map(|(plan, n)| quote! { (#plan, #n) });
+                quote! { Some(::portico::RouteLimit { per_seconds: #per_seconds, scope: #scope, plans: &[#(#plans),*] }) }
+            }
+            None => quote! { None },
+        };
         quote! {
             ::portico::Operation {
                 id: #id,
@@ -704,6 +715,8 @@ fn provider_static(facts: &Facts) -> TokenStream {
                 idempotency_header: #key,
                 envelope: ::portico::EnvelopeMode::#envelope,
                 user_credential: #user,
+                array_query: &[#(#arrays),*],
+                rate_limit: #rate_limit,
             }
         }
     });
@@ -721,6 +734,8 @@ fn provider_static(facts: &Facts) -> TokenStream {
             auth: #auth,
             user_credential: #user_credential,
             envelope: #envelope,
+            query_arrays: ::portico::QueryArrays::#query_arrays,
+            plans: &[#(#plans),*],
             error_format: ::portico::ErrorFormat {
                 code: &[#(#code),*],
                 message: &[#(#message),*],

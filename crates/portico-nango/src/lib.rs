@@ -55,6 +55,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
         ok: ::portico::EnvelopeOk::Text("ok"),
         result: "result",
     }),
+    query_arrays: ::portico::QueryArrays::Repeat,
+    plans: &[],
     error_format: ::portico::ErrorFormat {
         code: &["error_type"],
         message: &[&["error_msg"]],
@@ -79,6 +81,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_contact",
@@ -86,6 +90,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_opportunity",
@@ -93,6 +99,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_user_token",
@@ -100,6 +108,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_user_token",
@@ -107,6 +117,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_account",
@@ -114,6 +126,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_contact",
@@ -121,6 +135,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_opportunity",
@@ -128,6 +144,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_user",
@@ -135,6 +153,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_accounts",
@@ -142,6 +162,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Whole,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contacts",
@@ -149,6 +171,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Whole,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_opportunities",
@@ -156,6 +180,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Whole,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_users",
@@ -163,6 +189,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Whole,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_account",
@@ -170,6 +198,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_contact",
@@ -177,6 +207,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_opportunity",
@@ -184,6 +216,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: true,
+            array_query: &[],
+            rate_limit: None,
         },
     ],
 };

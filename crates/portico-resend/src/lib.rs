@@ -46,6 +46,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     auth: ::portico::Auth::Bearer,
     user_credential: None,
     envelope: None,
+    query_arrays: ::portico::QueryArrays::Repeat,
+    plans: &[],
     error_format: ::portico::ErrorFormat {
         code: &["name"],
         message: &[&["message"]],
@@ -77,6 +79,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "add_contact_to_segment",
@@ -84,6 +88,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "add_suppression",
@@ -91,6 +97,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "cancel_broadcast",
@@ -98,6 +106,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "cancel_email",
@@ -105,6 +115,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_api_key",
@@ -112,6 +124,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_audience",
@@ -119,6 +133,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_automation",
@@ -126,6 +142,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_broadcast",
@@ -133,6 +151,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_contact",
@@ -140,6 +160,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_contact_import",
@@ -147,6 +169,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_contact_property",
@@ -154,6 +178,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_domain",
@@ -161,6 +187,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_domain_claim",
@@ -168,6 +196,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_event",
@@ -175,6 +205,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_segment",
@@ -182,6 +214,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_template",
@@ -189,6 +223,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_topic",
@@ -196,6 +232,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_webhook",
@@ -203,6 +241,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_api_key",
@@ -210,6 +250,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_audience",
@@ -217,6 +259,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_automation",
@@ -224,6 +268,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_batch_suppressions",
@@ -231,6 +277,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_broadcast",
@@ -238,6 +286,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_contact",
@@ -245,6 +295,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_contact_property",
@@ -252,6 +304,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_domain",
@@ -259,6 +313,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_event",
@@ -266,6 +322,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_segment",
@@ -273,6 +331,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_suppression",
@@ -280,6 +340,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_template",
@@ -287,6 +349,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_topic",
@@ -294,6 +358,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_webhook",
@@ -301,6 +367,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "duplicate_automation",
@@ -308,6 +376,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "duplicate_template",
@@ -315,6 +385,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_audience",
@@ -322,6 +394,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_automation",
@@ -329,6 +403,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_automation_run",
@@ -336,6 +412,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_broadcast",
@@ -343,6 +421,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_contact",
@@ -350,6 +430,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_contact_import",
@@ -357,6 +439,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_contact_property",
@@ -364,6 +448,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_domain",
@@ -371,6 +457,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_domain_claim",
@@ -378,6 +466,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_email",
@@ -385,6 +475,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_email_attachment",
@@ -392,6 +484,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_email_metrics",
@@ -399,6 +493,14 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[
+                "metrics",
+                "dimensions",
+                "domain_id",
+                "email_id",
+                "broadcast_id",
+            ],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_event",
@@ -406,6 +508,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_log",
@@ -413,6 +517,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_received_email",
@@ -420,6 +526,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_received_email_attachment",
@@ -427,6 +535,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_segment",
@@ -434,6 +544,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_suppression",
@@ -441,6 +553,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_template",
@@ -448,6 +562,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_topic",
@@ -455,6 +571,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_webhook",
@@ -462,6 +580,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_api_keys",
@@ -469,6 +589,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_audiences",
@@ -476,6 +598,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_automation_runs",
@@ -483,6 +607,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_automations",
@@ -490,6 +616,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_broadcast_clicked_links",
@@ -497,6 +625,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_broadcast_recipients",
@@ -504,6 +634,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_broadcasts",
@@ -511,6 +643,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contact_imports",
@@ -518,6 +652,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contact_properties",
@@ -525,6 +661,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contact_segments",
@@ -532,6 +670,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contact_topics",
@@ -539,6 +679,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_contacts",
@@ -546,6 +688,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_domains",
@@ -553,6 +697,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_email_attachments",
@@ -560,6 +706,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_emails",
@@ -567,6 +715,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_events",
@@ -574,6 +724,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_logs",
@@ -581,6 +733,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_oauth_grants",
@@ -588,6 +742,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_received_email_attachments",
@@ -595,6 +751,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_received_emails",
@@ -602,6 +760,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_segments",
@@ -609,6 +769,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_suppressions",
@@ -616,6 +778,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_templates",
@@ -623,6 +787,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_topics",
@@ -630,6 +796,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_webhooks",
@@ -637,6 +805,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "publish_template",
@@ -644,6 +814,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "remove_contact_from_segment",
@@ -651,6 +823,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "revoke_oauth_grant",
@@ -658,6 +832,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_batch_emails",
@@ -665,6 +841,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: Some("idempotency-key"),
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_broadcast",
@@ -672,6 +850,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_email",
@@ -679,6 +859,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: Some("idempotency-key"),
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_event",
@@ -686,6 +868,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "share_email",
@@ -693,6 +877,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "stop_automation",
@@ -700,6 +886,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_api_key",
@@ -707,6 +895,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_automation",
@@ -714,6 +904,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_broadcast",
@@ -721,6 +913,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_contact",
@@ -728,6 +922,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_contact_property",
@@ -735,6 +931,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_contact_topics",
@@ -742,6 +940,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_domain",
@@ -749,6 +949,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_email",
@@ -756,6 +958,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_event",
@@ -763,6 +967,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_template",
@@ -770,6 +976,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_topic",
@@ -777,6 +985,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_webhook",
@@ -784,6 +994,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "verify_domain",
@@ -791,6 +1003,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "verify_domain_claim",
@@ -798,6 +1012,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
     ],
 };

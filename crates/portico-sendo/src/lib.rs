@@ -49,6 +49,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     auth: ::portico::Auth::Bearer,
     user_credential: None,
     envelope: None,
+    query_arrays: ::portico::QueryArrays::Repeat,
+    plans: &[],
     error_format: ::portico::ErrorFormat {
         code: &[],
         message: &[&["error"]],
@@ -69,6 +71,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_brand",
@@ -76,6 +80,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_campaign",
@@ -83,6 +89,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "create_campaign_webhook",
@@ -90,6 +98,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "delete_webhook",
@@ -97,6 +107,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_brand",
@@ -104,6 +116,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_campaign",
@@ -111,6 +125,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_message",
@@ -118,6 +134,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "get_webhook",
@@ -125,6 +143,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_brands",
@@ -132,6 +152,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_campaign_webhooks",
@@ -139,6 +161,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_campaigns",
@@ -146,6 +170,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "list_messages",
@@ -153,6 +179,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_message",
@@ -160,6 +188,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "update_webhook",
@@ -167,6 +197,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
     ],
 };

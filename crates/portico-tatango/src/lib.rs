@@ -44,6 +44,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     auth: ::portico::Auth::Header("x-api-key"),
     user_credential: None,
     envelope: None,
+    query_arrays: ::portico::QueryArrays::Repeat,
+    plans: &[],
     error_format: ::portico::ErrorFormat {
         code: &[],
         message: &[&["message"]],
@@ -71,6 +73,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_sms",
@@ -78,6 +82,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "send_whatsapp",
@@ -85,6 +91,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
         ::portico::Operation {
             id: "upload_whatsapp_template",
@@ -92,6 +100,8 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
             idempotency_header: None,
             envelope: ::portico::EnvelopeMode::Unwrap,
             user_credential: false,
+            array_query: &[],
+            rate_limit: None,
         },
     ],
 };

@@ -149,8 +149,33 @@ struct Shared {
     user_agent: HeaderValue,
     rate_limits: Vec<RateLimitRule>,
     limiter: Option<Limiter>,
+    /// The plan whose per-route limits apply, if any route has one.
+    plan: Option<&'static str>,
+    /// Per-route limiters, by operation id (sorted).
+    route_limiters: Vec<(&'static str, Limiter)>,
     budget: Budget,
     clock: Arc<dyn Clock>,
+}
+
+/// A limiter for each operation with its own rate limit under `plan`.
+fn route_limiters(provider: &Provider, plan: Option<&str>) -> Vec<(&'static str, Limiter)> {
+    let Some(plan) = plan else {
+        return Vec::new();
+    };
+    provider
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let limit = op.rate_limit?;
+            let requests = limit.plans.iter().find(|(p, _)| *p == plan)?.1;
+            let rule = RateLimitRule {
+                requests,
+                per_seconds: limit.per_seconds,
+                scope: limit.scope,
+            };
+            Some((op.id, Limiter::new(&[rule])?))
+        })
+        .collect()
 }
 
 impl Config {
@@ -186,6 +211,8 @@ impl Config {
                 user_agent: shared.user_agent.clone(),
                 rate_limits: shared.rate_limits.clone(),
                 limiter: Limiter::new(&shared.rate_limits),
+                plan: shared.plan,
+                route_limiters: route_limiters(shared.provider, shared.plan),
                 budget: Budget::new(),
                 clock: Arc::clone(&shared.clock),
             }),
@@ -211,6 +238,15 @@ impl Config {
 
     pub(crate) fn limiter(&self) -> Option<&Limiter> {
         self.shared.limiter.as_ref()
+    }
+
+    /// The limiter of one operation's route, if it has its own limit.
+    pub(crate) fn route_limiter(&self, operation_id: &str) -> Option<&Limiter> {
+        let routes = &self.shared.route_limiters;
+        routes
+            .binary_search_by(|(id, _)| (*id).cmp(operation_id))
+            .ok()
+            .map(|i| &routes[i].1)
     }
 
     pub(crate) fn budget(&self) -> &Budget {
@@ -269,6 +305,7 @@ pub struct ClientBuilder<C> {
     options: CallOptions,
     connect_timeout: Duration,
     rate_limits: Option<Vec<RateLimitRule>>,
+    plan: Option<String>,
     clock: Option<Arc<dyn Clock>>,
     http: Option<reqwest::Client>,
     client: PhantomData<fn() -> C>,
@@ -284,6 +321,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("options", &self.options)
             .field("connect_timeout", &self.connect_timeout)
             .field("rate_limits", &self.rate_limits)
+            .field("plan", &self.plan)
             .finish_non_exhaustive()
     }
 }
@@ -305,6 +343,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
             options: CallOptions::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             rate_limits: None,
+            plan: None,
             clock: None,
             http: None,
             client: PhantomData,
@@ -381,7 +420,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
 
     /// The client-side rate limits, replacing the provider's documented ones: every window
     /// holds for the client and all its clones. An empty list (`rate_limits([])`) turns
-    /// client-side limiting off.
+    /// client-side limiting off, per-route limits included.
     ///
     /// ```
     /// # #[derive(Debug)] struct Client;
@@ -396,6 +435,14 @@ impl<C: ProviderClient> ClientBuilder<C> {
     /// ```
     pub fn rate_limits(mut self, rules: impl IntoIterator<Item = RateLimitRule>) -> Self {
         self.rate_limits = Some(rules.into_iter().collect());
+        self
+    }
+
+    /// The provider plan whose per-route rate limits apply (e.g. TagoIO's `free`, `starter`,
+    /// `scale`); the default is the first the spec lists, the most conservative. Unknown names
+    /// fail at [`build`](Self::build).
+    pub fn plan(mut self, plan: impl Into<String>) -> Self {
+        self.plan = Some(plan.into());
         self
     }
 
@@ -465,6 +512,30 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 .build()
                 .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
         };
+        let plan = match &self.plan {
+            None => provider.plans.first().copied(),
+            Some(name) => Some(
+                provider
+                    .plans
+                    .iter()
+                    .copied()
+                    .find(|p| p == name)
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "unknown plan {name:?}: {} has {}",
+                            provider.name,
+                            if provider.plans.is_empty() {
+                                "no per-route plans".to_string()
+                            } else {
+                                provider.plans.join(", ")
+                            }
+                        ))
+                    })?,
+            ),
+        };
+        // `rate_limits([])` turns client-side limiting off altogether, per-route limits too.
+        let limits_off = self.rate_limits.as_ref().is_some_and(Vec::is_empty);
+        let plan = plan.filter(|_| !limits_off);
         let rate_limits = self
             .rate_limits
             .unwrap_or_else(|| provider.rate_limits.to_vec());
@@ -483,6 +554,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 user_agent,
                 limiter: Limiter::new(&rate_limits),
                 rate_limits,
+                plan,
+                route_limiters: route_limiters(provider, plan),
                 budget: Budget::new(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
             }),

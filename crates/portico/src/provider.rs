@@ -27,6 +27,11 @@ pub struct Provider {
     pub user_credential: Option<UserCredential>,
     /// How every body is wrapped (`x-portico.envelope`), if it is.
     pub envelope: Option<Envelope>,
+    /// How array query parameters are written (`x-portico.query-arrays`).
+    pub query_arrays: QueryArrays,
+    /// The plans that per-route rate limits name (`x-portico-rate-limits` on operations), the
+    /// default first.
+    pub plans: &'static [&'static str],
     /// Where the provider puts its error code and message in an error body.
     pub error_format: ErrorFormat,
     /// Response headers that carry the provider's request id, in order of preference.
@@ -50,6 +55,8 @@ impl Provider {
         auth: Auth::Bearer,
         user_credential: None,
         envelope: None,
+        query_arrays: QueryArrays::Repeat,
+        plans: &[],
         error_format: ErrorFormat {
             code: &[],
             message: &[],
@@ -145,6 +152,26 @@ impl EnvelopeOk {
     }
 }
 
+/// How array query parameters go on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryArrays {
+    /// `ids=a&ids=b`.
+    Repeat,
+    /// `ids[]=a&ids[]=b` (TagoIO).
+    Brackets,
+}
+
+/// A rate limit of one route, by plan: `requests` per `per_seconds` for the plan in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteLimit {
+    /// The window's length in seconds.
+    pub per_seconds: u32,
+    /// What the provider counts against (`profile`, ...).
+    pub scope: &'static str,
+    /// Requests per window, by plan name.
+    pub plans: &'static [(&'static str, u32)],
+}
+
 /// How one operation's reply relates to the provider's [`Envelope`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvelopeMode {
@@ -219,4 +246,8 @@ pub struct Operation {
     pub envelope: EnvelopeMode,
     /// Whether it sends the provider's [`UserCredential`].
     pub user_credential: bool,
+    /// Its array query parameters (written as [`Provider::query_arrays`] says).
+    pub array_query: &'static [&'static str],
+    /// Its own rate limit, on top of the provider's, if it has one.
+    pub rate_limit: Option<RouteLimit>,
 }

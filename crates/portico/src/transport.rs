@@ -26,7 +26,7 @@ use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
-use crate::provider::{Envelope, EnvelopeMode, Operation, Provider};
+use crate::provider::{Envelope, EnvelopeMode, Operation, Provider, QueryArrays};
 use crate::retry::{self, Failure};
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
@@ -153,6 +153,13 @@ fn prepare(
         }
     }
     headers.insert(USER_AGENT, config.user_agent().clone());
+    if config.provider().query_arrays == QueryArrays::Brackets
+        && let Some(op) = operation
+        && !op.array_query.is_empty()
+    {
+        bracket_arrays(request.url_mut(), op.array_query);
+    }
+    let headers = request.headers_mut();
     // One key per call, sent unchanged on every attempt; a key the caller set is kept.
     if let Some(name) = operation.and_then(|op| op.idempotency_header)
         && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
@@ -162,6 +169,25 @@ fn prepare(
         headers.insert(name, key);
     }
     Ok(())
+}
+
+/// `ids=a&ids=b` → `ids[]=a&ids[]=b` for the operation's array parameters.
+fn bracket_arrays(url: &mut reqwest::Url, arrays: &[&str]) {
+    if url.query().is_none() {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let key = if arrays.contains(&k.as_ref()) {
+                format!("{k}[]")
+            } else {
+                k.into_owned()
+            };
+            (key, v.into_owned())
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
 }
 
 /// One reply, or one failure, of one attempt.
@@ -196,12 +222,19 @@ async fn run(
 
         // Held until the attempt ends: the limiter dates the request by its end.
         let mut permit = None;
-        if let Some(limiter) = config.limiter() {
+        let mut route_permit = None;
+        let route = operation.and_then(|op| config.route_limiter(op.id));
+        for (limiter, slot) in config
+            .limiter()
+            .map(|l| (l, &mut permit))
+            .into_iter()
+            .chain(route.map(|l| (l, &mut route_permit)))
+        {
             match limiter.acquire(clock, deadline).await {
-                Ok(slot) => {
-                    stats.rate_limit_wait += slot.waited;
-                    delay += slot.waited;
-                    permit = Some(slot);
+                Ok(taken) => {
+                    stats.rate_limit_wait += taken.waited;
+                    delay += taken.waited;
+                    *slot = Some(taken);
                 }
                 Err(needed) => {
                     let mut wire = WireError::new(
@@ -241,7 +274,7 @@ async fn run(
         let outcome = attempt(config, operation, http, request, &span)
             .instrument(span.clone())
             .await;
-        drop(permit);
+        drop((permit, route_permit));
         let (failure, mut wire, headers) = match outcome {
             Attempt::Success(status, mut headers, body) => {
                 if let Some(limiter) = config.limiter() {
@@ -547,7 +580,14 @@ fn fill_from_reply(
 ) {
     wire.status = Some(status);
     wire.request_id = request_id(config.provider(), headers);
-    wire.retry_after_ms = retry_after(headers).map(|d| d.as_millis() as u64);
+    wire.retry_after_ms = retry_after(headers)
+        // Some providers put it in the text only (TagoIO: "Too many requests (Retry-After: 3)").
+        .or_else(|| {
+            (wire.kind == ErrorKind::RateLimited)
+                .then(|| retry_after_in_text(&wire.message))
+                .flatten()
+        })
+        .map(|d| d.as_millis() as u64);
     wire.rate_limit = config.provider().rate_limit(headers);
     if !body.is_empty() {
         let text = String::from_utf8_lossy(body);
@@ -568,6 +608,18 @@ fn request_id(provider: &Provider, headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The seconds after "Retry-After" (any case, then `:`, `=` or spaces) in an error message.
+fn retry_after_in_text(text: &str) -> Option<std::time::Duration> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("retry-after")? + "retry-after".len();
+    let rest = lower[at..].trim_start_matches([':', '=', ' ']);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let seconds: f64 = rest[..end].parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| std::time::Duration::from_secs_f64(seconds))
 }
 
 /// `Retry-After` in seconds or as an HTTP date.
@@ -693,4 +745,27 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
         return Err(progenitor_client::Error::ErrorResponse(wire).into());
     }
     Ok(decode(config, response).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_after_in_text;
+    use std::time::Duration;
+
+    #[test]
+    fn retry_after_from_the_message_text() {
+        let secs = |s: &str| retry_after_in_text(s);
+        assert_eq!(
+            secs("Too many requests (Retry-After: 3)"),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            secs("retry-after=1.5 please"),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(secs("RETRY-AFTER 12"), Some(Duration::from_secs(12)));
+        assert_eq!(secs("Too many requests"), None);
+        assert_eq!(secs("Retry-After: soon"), None);
+        assert_eq!(secs("Retry-After:"), None);
+    }
 }
