@@ -208,10 +208,28 @@ pub struct ArrayRule {
 pub struct OffsetPage {
     pub page_type: String,
     pub item_type: String,
-    pub items_field: String,
+    pub items: ItemsAt,
+    /// `limit` (offset style) or `amount` (numbered style).
     pub limit_param: String,
+    /// `skip` (offset style) or `page` (numbered style).
     pub skip_param: String,
+    /// Whether the parameter is an `int32` (its setter takes a 32-bit value).
+    pub limit_int32: bool,
+    pub skip_int32: bool,
     pub page_size: u64,
+    /// `page`/`amount` from page 1 rather than `limit`/`skip` from offset 0.
+    pub numbered: bool,
+}
+
+/// Where a page's items are.
+#[derive(Debug)]
+pub enum ItemsAt {
+    /// An array property of the page object.
+    Field(String),
+    /// The page is the array (a newtype over `Vec`).
+    Whole,
+    /// The named array member of a `oneOf` page (an untagged enum variant).
+    Variant(String),
 }
 
 #[derive(Debug)]
@@ -669,15 +687,15 @@ fn operation(
                 cursor_page(spec, portico, schema).map_err(|e| format!("operation {id}: {e}"))?,
             )
         }
-        Some("offset") => {
+        Some(style @ ("offset" | "page")) => {
             offset = Some(
-                offset_page(spec, portico, op, schema)
+                offset_page(spec, portico, op, schema, style)
                     .map_err(|e| format!("operation {id}: {e}"))?,
             )
         }
         Some(other) => {
             return Err(format!(
-                "operation {id}: unknown x-portico-pagination style {other:?} (cursor or offset)"
+                "operation {id}: unknown x-portico-pagination style {other:?} (cursor, offset or page)"
             ));
         }
     }
@@ -993,43 +1011,103 @@ fn offset_page(
     portico: &Value,
     op: &Value,
     schema: Option<&Value>,
+    style_name: &str,
 ) -> Result<OffsetPage, String> {
     let style = portico
-        .pointer("/pagination/offset")
-        .ok_or("x-portico-pagination: offset, but the spec has no x-portico.pagination.offset")?;
+        .pointer(&format!("/pagination/{style_name}"))
+        .ok_or(format!("x-portico-pagination: {style_name}, but the spec has no x-portico.pagination.{style_name}"))?;
     let field = |key: &str| {
         style
             .get(key)
             .and_then(Value::as_str)
             .map(str::to_string)
-            .ok_or(format!("x-portico.pagination.offset.{key} is missing"))
+            .ok_or(format!(
+                "x-portico.pagination.{style_name}.{key} is missing"
+            ))
     };
-    let (limit_param, skip_param) = (field("limit")?, field("skip")?);
+    let (limit_param, skip_param) = match style_name {
+        "page" => (field("amount")?, field("page")?),
+        _ => (field("limit")?, field("skip")?),
+    };
     let page_size = style
         .get("page-size")
         .and_then(Value::as_u64)
         .filter(|n| *n > 0)
-        .ok_or("x-portico.pagination.offset.page-size must be a whole number above 0")?;
+        .ok_or(format!(
+            "x-portico.pagination.{style_name}.page-size must be a whole number above 0"
+        ))?;
+    let mut int32 = Vec::new();
     for param in [&limit_param, &skip_param] {
-        let has = op
+        let found = op
             .get("parameters")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .map(|p| deref(spec, p))
-            .any(|p| {
+            .find(|p| {
                 p.get("in").and_then(Value::as_str) == Some("query")
                     && p.get("name").and_then(Value::as_str) == Some(param)
-            });
-        if !has {
-            return Err(format!(
-                "offset pagination needs the query parameter {param:?}"
-            ));
-        }
+            })
+            .ok_or(format!(
+                "{style_name} pagination needs the query parameter {param:?}"
+            ))?;
+        let format = deref(spec, found.get("schema").unwrap_or(&Value::Null))
+            .get("format")
+            .and_then(Value::as_str);
+        int32.push(format == Some("int32"));
     }
     let page_type =
         schema_name(schema).ok_or("the success reply must be a `$ref` to a named schema")?;
     let page = deref(spec, schema.expect("named"));
+    let (items, item_schema) = page_items(spec, page, &page_type)?;
+    let item_type = schema_name(Some(item_schema)).ok_or(format!(
+        "the items of {page_type} must be a `$ref` to a named schema"
+    ))?;
+    Ok(OffsetPage {
+        page_type,
+        item_type,
+        items,
+        limit_param,
+        skip_param,
+        limit_int32: int32[0],
+        skip_int32: int32[1],
+        page_size,
+        numbered: style_name == "page",
+    })
+}
+
+/// Where a page's items are: its one array property, the page itself (an array schema), or the
+/// array member of a `oneOf`.
+fn page_items<'a>(
+    spec: &'a Value,
+    page: &'a Value,
+    page_type: &str,
+) -> Result<(ItemsAt, &'a Value), String> {
+    let is_array = |node: &Value| node.get("type").and_then(Value::as_str) == Some("array");
+    if is_array(page) {
+        let items = page
+            .get("items")
+            .ok_or(format!("{page_type} has no `items`"))?;
+        return Ok((ItemsAt::Whole, items));
+    }
+    if let Some(members) = page.get("oneOf").and_then(Value::as_array) {
+        let arrays: Vec<&Value> = members
+            .iter()
+            .filter(|m| is_array(deref(spec, m)))
+            .collect();
+        let [member] = arrays[..] else {
+            return Err(format!(
+                "the page schema {page_type} is a oneOf; exactly one member must be an array (the items)"
+            ));
+        };
+        let variant = schema_name(Some(member)).ok_or(format!(
+            "{page_type}: the array member of the oneOf must be a `$ref` to a named array schema"
+        ))?;
+        let items = deref(spec, member)
+            .get("items")
+            .ok_or(format!("{variant} has no `items`"))?;
+        return Ok((ItemsAt::Variant(variant), items));
+    }
     let arrays: Vec<(&String, &Value)> = page
         .get("properties")
         .and_then(Value::as_object)
@@ -1037,7 +1115,7 @@ fn offset_page(
         .flatten()
         .filter_map(|(name, p)| {
             let p = deref(spec, p);
-            (p.get("type").and_then(Value::as_str) == Some("array"))
+            is_array(p)
                 .then(|| p.get("items").map(|items| (name, items)))
                 .flatten()
         })
@@ -1048,17 +1126,7 @@ fn offset_page(
             arrays.len()
         ));
     };
-    let item_type = schema_name(Some(items)).ok_or(format!(
-        "{page_type}.{items_field} items must be a `$ref` to a named schema"
-    ))?;
-    Ok(OffsetPage {
-        page_type,
-        item_type,
-        items_field: items_field.clone(),
-        limit_param,
-        skip_param,
-        page_size,
-    })
+    Ok((ItemsAt::Field(items_field.clone()), items))
 }
 
 fn array_rules(spec: &Value) -> Vec<ArrayRule> {

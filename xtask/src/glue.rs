@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::facts::{
-    AccessorKind, Auth, CursorNext, CursorPage, Facts, OffsetPage, Operation, Webhooks,
+    AccessorKind, Auth, CursorNext, CursorPage, Facts, ItemsAt, OffsetPage, Operation, Webhooks,
 };
 
 /// progenitor's tokens, adjusted.
@@ -882,20 +882,73 @@ fn offset_stream(op: &Operation, o: &OffsetPage) -> TokenStream {
     let builder = format_ident!("{}", crate::facts::pascal(&op.id));
     let page = format_ident!("{}", o.page_type);
     let item = format_ident!("{}", o.item_type);
-    let items = format_ident!("{}", o.items_field);
     let limit = format_ident!("{}", o.limit_param);
     let skip = format_ident!("{}", o.skip_param);
     let size = o.page_size;
-    // typify gives an optional array property a `#[serde(default)]` `Vec`, never an `Option`.
-    let items_expr = quote!(page.#items);
-    let doc = format!(
-        "Every item of `{id}`, page after page, {size} per request: the stream sets `{limit}` and \
+    // typify gives an optional array property a `#[serde(default)]` `Vec`, never an `Option`; an
+    // array schema becomes a newtype over `Vec`; a `oneOf` an untagged enum.
+    let items_expr = match &o.items {
+        ItemsAt::Field(field) => {
+            let field = format_ident!("{}", field);
+            quote!(page.#field)
+        }
+        ItemsAt::Whole => quote!(page.0),
+        ItemsAt::Variant(variant) => {
+            let variant = format_ident!("{}", variant);
+            quote! {
+                match page {
+                    types::#page::#variant(list) => list.0,
+                    #[allow(unreachable_patterns)]
+                    _ => Vec::new(),
+                }
+            }
+        }
+    };
+    // A 32-bit parameter's setter takes a 32-bit value; pages never get near its limit.
+    let narrow = |int32: bool, value: TokenStream| {
+        if int32 {
+            quote!(u32::try_from(#value).unwrap_or(u32::MAX))
+        } else {
+            value
+        }
+    };
+    let limit_arg = narrow(o.limit_int32, quote!(limit));
+    let skip_arg = narrow(o.skip_int32, quote!(skip));
+    let (doc, walker) = if o.numbered {
+        let doc = format!(
+            "Every item of `{id}`, page after page, {size} per request: the stream sets `{page}` \
+(from 1) and `{amount}` itself, keeps the builder's other parameters, and ends after a page with \
+fewer than {size} items, or after the first error.",
+            id = op.id,
+            page = o.skip_param,
+            amount = o.limit_param,
+        );
+        let walker = quote! {
+            ::portico::pagination::numbered(self, page_size, ::portico::pagination::Numbered {
+                send: Self::send,
+                items: |page: types::#page| #items_expr,
+                page: |builder: Self, skip: u64, limit: u64| builder.#skip(#skip_arg).#limit(#limit_arg),
+            })
+        };
+        (doc, walker)
+    } else {
+        let doc = format!(
+            "Every item of `{id}`, page after page, {size} per request: the stream sets `{limit}` and \
 `{skip}` itself (starting at 0), keeps the builder's other parameters, and ends after a page \
 with fewer than {size} items, or after the first error.",
-        id = op.id,
-        limit = o.limit_param,
-        skip = o.skip_param,
-    );
+            id = op.id,
+            limit = o.limit_param,
+            skip = o.skip_param,
+        );
+        let walker = quote! {
+            ::portico::pagination::offset(self, page_size, ::portico::pagination::Offset {
+                send: Self::send,
+                items: |page: types::#page| #items_expr,
+                page: |builder: Self, limit: u64, skip: u64| builder.#limit(#limit_arg).#skip(#skip_arg),
+            })
+        };
+        (doc, walker)
+    };
     let sized_doc = "Like [`stream`](Self::stream), with `page_size` items per request. A page \
 shorter than `page_size` ends the stream, so do not ask for more than the server returns at once.";
     quote! {
@@ -907,11 +960,7 @@ shorter than `page_size` ends the stream, so do not ask for more than the server
 
             #[doc = #sized_doc]
             pub fn stream_with_page_size(self, page_size: u64) -> ::portico::pagination::ItemStream<'a, types::#item> {
-                ::portico::pagination::offset(self, page_size, ::portico::pagination::Offset {
-                    send: Self::send,
-                    items: |page: types::#page| #items_expr,
-                    page: |builder: Self, limit: u64, skip: u64| builder.#limit(limit).#skip(skip),
-                })
+                #walker
             }
         }
     }

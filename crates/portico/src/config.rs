@@ -621,6 +621,82 @@ fn validate_base_url(raw: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::validate_base_url;
+    use crate::provider::{EnvelopeMode, Operation, Provider, RouteLimit};
+
+    static PLANNED: Provider = Provider {
+        plans: &["free", "starter"],
+        operations: &[
+            Operation {
+                id: "get_data",
+                method: "GET",
+                idempotency_header: None,
+                envelope: EnvelopeMode::Unwrap,
+                user_credential: false,
+                array_query: &["variables"],
+                rate_limit: Some(RouteLimit {
+                    per_seconds: 60,
+                    scope: "profile",
+                    plans: &[("free", 250), ("starter", 5000)],
+                }),
+            },
+            Operation {
+                id: "get_info",
+                method: "GET",
+                idempotency_header: None,
+                envelope: EnvelopeMode::Unwrap,
+                user_credential: false,
+                array_query: &[],
+                rate_limit: None,
+            },
+        ],
+        ..Provider::EXAMPLE_VALUE
+    };
+
+    #[derive(Debug)]
+    struct Planned(super::Config);
+    impl super::ProviderClient for Planned {
+        const PROVIDER: &'static Provider = &PLANNED;
+        fn from_parts(_: &str, _: reqwest::Client, config: super::Config) -> Self {
+            Planned(config)
+        }
+    }
+
+    #[test]
+    fn route_limits_follow_the_plan() {
+        let build = |plan: Option<&str>| {
+            let mut builder = super::ClientBuilder::<Planned>::new().api_key("k");
+            if let Some(plan) = plan {
+                builder = builder.plan(plan);
+            }
+            builder.build()
+        };
+        let free = build(None).unwrap().0;
+        assert_eq!(
+            free.shared.plan,
+            Some("free"),
+            "the first plan is the default"
+        );
+        assert!(free.route_limiter("get_data").is_some());
+        assert!(
+            free.route_limiter("get_info").is_none(),
+            "no limit of its own"
+        );
+        let starter = build(Some("starter")).unwrap().0;
+        assert_eq!(starter.shared.plan, Some("starter"));
+        let err = build(Some("enterprise")).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("free, starter"), "{err}");
+        let off = super::ClientBuilder::<Planned>::new()
+            .api_key("k")
+            .rate_limits([])
+            .build()
+            .unwrap()
+            .0;
+        assert!(
+            off.route_limiter("get_data").is_none(),
+            "rate_limits([]) turns routes off too"
+        );
+    }
 
     #[test]
     fn base_urls() {

@@ -169,3 +169,148 @@ where
     })
     .boxed()
 }
+
+/// How to walk a page-numbered list (`page` from 1 and `amount` per page): fetch a page, take
+/// its items, and ask for a numbered page.
+pub struct Numbered<B, P, T, Fut> {
+    /// Sends the request a builder describes.
+    pub send: fn(B) -> Fut,
+    /// The page's items.
+    pub items: fn(P) -> Vec<T>,
+    /// The builder for page `page` (1 for the first) of `amount` items.
+    pub page: fn(B, u64, u64) -> B,
+}
+
+/// Streams every item of a page-numbered list, `page_size` items per request, from page 1 with
+/// the other parameters of `first`. The stream ends after a page shorter than `page_size` (so
+/// `page_size` must not exceed the server's own maximum), or after the first error.
+pub fn numbered<'a, B, P, T, Fut>(
+    first: B,
+    page_size: u64,
+    walk: Numbered<B, P, T, Fut>,
+) -> ItemStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    P: Send + 'a,
+    T: Send + 'a,
+    Fut: Future<Output = PageResult<P>> + Send + 'a,
+{
+    struct State<B, T> {
+        base: B,
+        page: u64,
+        done: bool,
+        buffer: VecDeque<T>,
+    }
+    let page_size = page_size.max(1);
+    let state = State {
+        base: first,
+        page: 1,
+        done: false,
+        buffer: VecDeque::new(),
+    };
+    stream::unfold(state, move |mut state| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), state));
+            }
+            if state.done {
+                return None;
+            }
+            let request = (walk.page)(state.base.clone(), state.page, page_size);
+            let items = match (walk.send)(request).await {
+                Ok(page) => (walk.items)(page.into_inner()),
+                Err(e) => {
+                    state.done = true;
+                    return Some((Err(Error::from(e)), state));
+                }
+            };
+            state.page += 1;
+            state.done = (items.len() as u64) < page_size;
+            state.buffer.extend(items);
+        }
+    })
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    type Sent = Arc<Mutex<Vec<(u64, u64)>>>;
+
+    /// A "builder" that records the page it asks for; pages hold `page * 10 + i` items.
+    #[derive(Clone)]
+    struct Request {
+        page: u64,
+        amount: u64,
+        sent: Sent,
+        total: u64,
+    }
+
+    async fn send(
+        request: Request,
+    ) -> Result<ResponseValue<Vec<u64>>, progenitor_client::Error<WireError>> {
+        request
+            .sent
+            .lock()
+            .unwrap()
+            .push((request.page, request.amount));
+        let start = (request.page - 1) * request.amount;
+        let items: Vec<u64> = (start..request.total.min(start + request.amount)).collect();
+        Ok(ResponseValue::new(
+            items,
+            http::StatusCode::OK,
+            Default::default(),
+        ))
+    }
+
+    #[tokio::test]
+    async fn numbered_pages_from_one_until_a_short_page() {
+        let sent = Sent::default();
+        let first = Request {
+            page: 0,
+            amount: 0,
+            sent: sent.clone(),
+            total: 45,
+        };
+        let items: Vec<u64> = numbered(
+            first,
+            20,
+            Numbered {
+                send,
+                items: |page: Vec<u64>| page,
+                page: |b: Request, page, amount| Request { page, amount, ..b },
+            },
+        )
+        .map(Result::unwrap)
+        .collect()
+        .await;
+        assert_eq!(items, (0..45).collect::<Vec<_>>());
+        assert_eq!(*sent.lock().unwrap(), [(1, 20), (2, 20), (3, 20)]);
+    }
+
+    #[tokio::test]
+    async fn a_full_last_page_costs_one_empty_page() {
+        let sent = Sent::default();
+        let first = Request {
+            page: 0,
+            amount: 0,
+            sent: sent.clone(),
+            total: 40,
+        };
+        let count = numbered(
+            first,
+            20,
+            Numbered {
+                send,
+                items: |page: Vec<u64>| page,
+                page: |b: Request, page, amount| Request { page, amount, ..b },
+            },
+        )
+        .count()
+        .await;
+        assert_eq!(count, 40);
+        assert_eq!(sent.lock().unwrap().len(), 3);
+    }
+}

@@ -47,7 +47,11 @@ pub struct Provider {
 impl Provider {
     /// A made-up provider for documentation examples.
     #[doc(hidden)]
-    pub const EXAMPLE: &'static Provider = &Provider {
+    pub const EXAMPLE: &'static Provider = &Provider::EXAMPLE_VALUE;
+
+    /// [`Provider::EXAMPLE`] as a value, to build other made-up providers from.
+    #[doc(hidden)]
+    pub const EXAMPLE_VALUE: Provider = Provider {
         name: "example",
         crate_version: "0.0.0",
         default_base_url: "https://api.example.com",

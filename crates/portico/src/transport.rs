@@ -749,8 +749,71 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
 
 #[cfg(test)]
 mod tests {
-    use super::retry_after_in_text;
+    use super::{bracket_arrays, open_envelope, retry_after_in_text};
+    use crate::provider::{Envelope, EnvelopeMode, EnvelopeOk};
+    use bytes::Bytes;
     use std::time::Duration;
+
+    #[test]
+    fn array_query_parameters_get_brackets() {
+        let mut url =
+            reqwest::Url::parse("https://api.example.com/data?variables=a&variables=b&qty=5&x=1")
+                .unwrap();
+        bracket_arrays(&mut url, &["variables", "x_missing"]);
+        assert_eq!(
+            url.query(),
+            Some("variables%5B%5D=a&variables%5B%5D=b&qty=5&x=1")
+        );
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        assert_eq!(pairs[0], ("variables[]".to_string(), "a".to_string()));
+        let mut bare = reqwest::Url::parse("https://api.example.com/data").unwrap();
+        bracket_arrays(&mut bare, &["variables"]);
+        assert_eq!(bare.as_str(), "https://api.example.com/data");
+    }
+
+    #[test]
+    fn a_boolean_envelope_opens_or_reports_its_error() {
+        let tago = Envelope {
+            status: "status",
+            ok: EnvelopeOk::Bool(true),
+            result: "result",
+        };
+        let open = |mode, body: &str| open_envelope(&tago, mode, Bytes::from(body.to_string()));
+        assert_eq!(
+            open(
+                EnvelopeMode::Unwrap,
+                r#"{"status":true,"result":"2 Data Added"}"#
+            )
+            .unwrap(),
+            Bytes::from_static(br#""2 Data Added""#)
+        );
+        let error = open(
+            EnvelopeMode::Unwrap,
+            r#"{"status":false,"message":"Authorization Denied"}"#,
+        );
+        assert_eq!(
+            error.unwrap_err().unwrap()["message"],
+            "Authorization Denied"
+        );
+        // Unwrapped replies: an error for `Unwrap`, taken as they are for `Optional`.
+        assert_eq!(
+            open(EnvelopeMode::Unwrap, r#"{"url":"x"}"#).unwrap_err(),
+            None
+        );
+        assert_eq!(
+            open(EnvelopeMode::Optional, r#"{"url":"x"}"#).unwrap(),
+            Bytes::from_static(br#"{"url":"x"}"#)
+        );
+        assert_eq!(
+            open(EnvelopeMode::Whole, r#"{"status":true,"result":[]}"#).unwrap(),
+            Bytes::from_static(br#"{"status":true,"result":[]}"#)
+        );
+        // `"true"` is not `true`.
+        assert!(open(EnvelopeMode::Unwrap, r#"{"status":"true","result":1}"#).is_err());
+    }
 
     #[test]
     fn retry_after_from_the_message_text() {
