@@ -27,6 +27,9 @@ pub struct Facts {
     pub query_arrays: String,
     /// `x-portico.plans`: the plans per-route limits name, the default first.
     pub plans: Vec<String>,
+    /// `x-portico.token-clients`: client types of their own for operations marked
+    /// `x-portico-token: <key>` (TagoIO's device token reaches only its device's routes).
+    pub token_clients: Vec<TokenClient>,
     pub error: ErrorFacts,
     pub request_id_headers: Vec<String>,
     pub rate_limits: Vec<RateLimitRule>,
@@ -100,6 +103,16 @@ pub struct ErrorFacts {
 }
 
 #[derive(Debug)]
+pub struct TokenClient {
+    /// The key operations name in `x-portico-token`, e.g. `device`.
+    pub key: String,
+    /// The environment variable its `from_env` reads.
+    pub env: String,
+    /// What the token is, for the type's docs.
+    pub description: String,
+}
+
+#[derive(Debug)]
 pub struct RouteLimit {
     pub per_seconds: u32,
     pub scope: String,
@@ -154,6 +167,8 @@ pub struct Operation {
     pub array_query: Vec<String>,
     /// `x-portico-rate-limits`: its own limit, by plan.
     pub rate_limit: Option<RouteLimit>,
+    /// `x-portico-token`: the token client that alone exposes it; `None`: the main client.
+    pub token: Option<String>,
     /// Set for `multipart/form-data` bodies, which progenitor cannot generate.
     pub multipart: Option<Multipart>,
 }
@@ -638,7 +653,44 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         }
     }
 
+    let mut token_clients = Vec::new();
+    for (key, client) in portico
+        .get("token-clients")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !key.chars().all(|c| c.is_ascii_lowercase()) || key.is_empty() {
+            return Err(format!(
+                "x-portico.token-clients: {key:?} must be a lower-case word (it names the client type)"
+            ));
+        }
+        let text = |field: &str| {
+            client
+                .get(field)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or(format!("x-portico.token-clients.{key}.{field} is missing"))
+        };
+        token_clients.push(TokenClient {
+            key: key.clone(),
+            env: text("env")?,
+            description: text("description")?,
+        });
+    }
+    for op in &operations {
+        if let Some(token) = &op.token
+            && !token_clients.iter().any(|t| &t.key == token)
+        {
+            return Err(format!(
+                "operation {}: x-portico-token {token:?} is not in x-portico.token-clients",
+                op.id
+            ));
+        }
+    }
+
     Ok(Facts {
+        token_clients,
         query_arrays,
         plans,
         user_credential,
@@ -794,6 +846,10 @@ fn operation(
         user_credential,
         array_query,
         rate_limit,
+        token: op
+            .get("x-portico-token")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         idempotency_header: [item.get("parameters"), op.get("parameters")]
             .into_iter()
             .flatten()

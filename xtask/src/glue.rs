@@ -359,7 +359,7 @@ fn open_enum(e: &crate::facts::Enum) -> TokenStream {
 /// `src/lib.rs`: crate docs, re-exports, provider data, hook, constructors, streams.
 pub fn lib_file(facts: &Facts) -> TokenStream {
     let crate_doc = crate_doc(facts);
-    let provider = provider_static(facts);
+    let provider = provider_static(facts, &format_ident!("PROVIDER"), &facts.env, None);
     let title = &facts.title;
     let env = &facts.env;
     let new_doc = format!("A {title} client with this API key and the default settings.");
@@ -420,6 +420,10 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
             title = facts.title,
             krate = format!("portico_{}", facts.provider),
         );
+        if !facts.token_clients.is_empty() {
+            // Token clients and end-user tokens do not meet in any spec yet.
+            return quote! { compile_error!("x-portico.user-credential with x-portico.token-clients is not supported"); };
+        }
         quote! {
             impl Client {
                 #[doc = #doc]
@@ -431,6 +435,53 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
         }
     });
     let accessors = accessors(facts);
+    let clients = if facts.token_clients.is_empty() {
+        quote! {
+        pub use api::{builder, types, ByteStream, Client, ResponseValue};
+            pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
+    
+            #provider
+    
+            /// Configures and builds a [`Client`]: base URL, User-Agent suffix, timeouts, your own
+            /// `reqwest::Client`.
+            pub type ClientBuilder = ::portico::ClientBuilder<Client>;
+    
+            impl ::portico::ProviderClient for Client {
+                const PROVIDER: &'static ::portico::Provider = &PROVIDER;
+    
+                fn from_parts(base_url: &str, http: ::reqwest::Client, config: ::portico::Config) -> Self {
+                    Client::new_with_client(base_url, http, config)
+                }
+            }
+    
+            impl Client {
+                #[doc = #new_doc]
+                pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                    ClientBuilder::new().api_key(api_key).build()
+                }
+    
+                #[doc = #env_doc]
+                pub fn from_env() -> Result<Self, Error> {
+                    ClientBuilder::new().api_key_from_env()?.build()
+                }
+    
+                /// A builder for a client with settings other than the defaults.
+                pub fn builder() -> ClientBuilder {
+                    ClientBuilder::new()
+                }
+    
+                #[doc = #with_options_doc]
+                pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+                    use ::progenitor_client::ClientInfo as _;
+                    Client::new_with_client(self.baseurl(), self.client().clone(), self.inner().with_options(change))
+                }
+            }
+    
+    
+        }
+    } else {
+        token_clients(facts, &new_doc, &env_doc, &with_options_doc)
+    };
     let multiparts: Vec<_> = facts
         .operations
         .iter()
@@ -442,45 +493,7 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
 
         mod api;
 
-        pub use api::{builder, types, ByteStream, Client, ResponseValue};
-        pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-
-        #provider
-
-        /// Configures and builds a [`Client`]: base URL, User-Agent suffix, timeouts, your own
-        /// `reqwest::Client`.
-        pub type ClientBuilder = ::portico::ClientBuilder<Client>;
-
-        impl ::portico::ProviderClient for Client {
-            const PROVIDER: &'static ::portico::Provider = &PROVIDER;
-
-            fn from_parts(base_url: &str, http: ::reqwest::Client, config: ::portico::Config) -> Self {
-                Client::new_with_client(base_url, http, config)
-            }
-        }
-
-        impl Client {
-            #[doc = #new_doc]
-            pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
-                ClientBuilder::new().api_key(api_key).build()
-            }
-
-            #[doc = #env_doc]
-            pub fn from_env() -> Result<Self, Error> {
-                ClientBuilder::new().api_key_from_env()?.build()
-            }
-
-            /// A builder for a client with settings other than the defaults.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
-            }
-
-            #[doc = #with_options_doc]
-            pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
-                use ::progenitor_client::ClientInfo as _;
-                Client::new_with_client(self.baseurl(), self.client().clone(), self.inner().with_options(change))
-            }
-        }
+        #clients
 
         // Every request of every operation goes through the Portico runtime.
         impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
@@ -519,6 +532,114 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
         #for_user
 
         #accessors
+    }
+}
+
+/// One client type per token scope (`x-portico.token-clients`): each wraps the generated client
+/// and exposes only its own operations, so a token cannot be used where it is refused.
+fn token_clients(facts: &Facts, new_doc: &str, env_doc: &str, with_options_doc: &str) -> TokenStream {
+    let title = &facts.title;
+    let mut kinds = vec![(
+        format_ident!("Client"),
+        format_ident!("ClientBuilder"),
+        format_ident!("PROVIDER"),
+        facts.env.clone(),
+        None,
+        format!(
+            "A {title} client for every route except those of the {} token types, which have clients \
+of their own ({}).",
+            facts.token_clients.iter().map(|t| t.key.as_str()).collect::<Vec<_>>().join(", "),
+            facts
+                .token_clients
+                .iter()
+                .map(|t| format!("[`{}Client`]", crate::facts::pascal(&t.key)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        new_doc.to_string(),
+        env_doc.to_string(),
+    )];
+    for t in &facts.token_clients {
+        let pascal = crate::facts::pascal(&t.key);
+        kinds.push((
+            format_ident!("{pascal}Client"),
+            format_ident!("{pascal}ClientBuilder"),
+            format_ident!("{}_PROVIDER", t.key.to_ascii_uppercase()),
+            t.env.clone(),
+            Some(t.key.clone()),
+            format!("A {title} client for a {} token: {}", t.key, t.description),
+            format!("A {title} {} client with this token and the default settings.", t.key),
+            format!("A {title} {} client with the token from `{}`.", t.key, t.env),
+        ));
+    }
+    let out = kinds.into_iter().map(|(client, builder_alias, static_name, env, token, doc, new_doc, env_doc)| {
+        let provider = provider_static(facts, &static_name, &env, token.as_deref());
+        let builder_doc = format!("Configures and builds a [`{client}`]: base URL, User-Agent suffix, timeouts, your own `reqwest::Client`.");
+        let with_options_doc = with_options_doc.replace("::Client)", &format!("::{client})"));
+        let methods = facts.operations.iter().filter(|op| op.token == token).map(|op| {
+            let method = format_ident!("{}", op.id);
+            let builder = format_ident!("{}", crate::facts::pascal(&op.id));
+            let mut doc = op.summary.trim().to_string();
+            if op.inferred {
+                doc += "\n\n**Inferred:** not in the provider's published documentation.";
+            }
+            doc += &format!("\n\n`{} {}`; set its parameters on [`builder::{builder}`], then `.send().await`.", op.method, op.path);
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> builder::#builder<'_> {
+                    self.0.#method()
+                }
+            }
+        });
+        quote! {
+            #provider
+
+            #[doc = #doc]
+            #[derive(Clone, Debug)]
+            pub struct #client(api::Client);
+
+            #[doc = #builder_doc]
+            pub type #builder_alias = ::portico::ClientBuilder<#client>;
+
+            impl ::portico::ProviderClient for #client {
+                const PROVIDER: &'static ::portico::Provider = &#static_name;
+
+                fn from_parts(base_url: &str, http: ::reqwest::Client, config: ::portico::Config) -> Self {
+                    #client(api::Client::new_with_client(base_url, http, config))
+                }
+            }
+
+            impl #client {
+                #[doc = #new_doc]
+                pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+                    #builder_alias::new().api_key(token).build()
+                }
+
+                #[doc = #env_doc]
+                pub fn from_env() -> Result<Self, Error> {
+                    #builder_alias::new().api_key_from_env()?.build()
+                }
+
+                /// A builder for a client with settings other than the defaults.
+                pub fn builder() -> #builder_alias {
+                    #builder_alias::new()
+                }
+
+                #[doc = #with_options_doc]
+                pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
+                    use ::progenitor_client::ClientInfo as _;
+                    #client(api::Client::new_with_client(self.0.baseurl(), self.0.client().clone(), self.0.inner().with_options(change)))
+                }
+
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        pub use api::{builder, types, ByteStream, ResponseValue};
+        pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
+
+        #(#out)*
     }
 }
 
@@ -640,10 +761,16 @@ Operations: {count}. Default server: `{base}`.",
     )
 }
 
-fn provider_static(facts: &Facts) -> TokenStream {
+/// The `Provider` static of one client type: `token` selects the operations it exposes (those
+/// marked `x-portico-token: <token>`, or the unmarked ones for `None`).
+fn provider_static(
+    facts: &Facts,
+    static_name: &proc_macro2::Ident,
+    env: &str,
+    token: Option<&str>,
+) -> TokenStream {
     let name = &facts.provider;
     let base = &facts.base_url;
-    let env = &facts.env;
     let auth = match &facts.auth {
         Auth::Bearer => quote! { ::portico::Auth::Bearer },
         Auth::Header(h) => quote! { ::portico::Auth::Header(#h) },
@@ -691,7 +818,7 @@ fn provider_static(facts: &Facts) -> TokenStream {
     });
     let reset = format_ident!("{}", facts.rate_limit_reset);
     let request_ids = &facts.request_id_headers;
-    let operations = facts.operations.iter().map(|op| {
+    let operations = facts.operations.iter().filter(|op| op.token.as_deref() == token).map(|op| {
         let (id, method) = (&op.id, &op.method);
         let key = match &op.idempotency_header {
             Some(header) => quote! { Some(#header) },
@@ -720,13 +847,19 @@ fn provider_static(facts: &Facts) -> TokenStream {
             }
         }
     });
-    let doc = format!(
-        "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",
-        facts.title
-    );
+    let doc = match token {
+        None => format!(
+            "{}, as `specs/{name}.yaml` describes it; read by the Portico runtime.",
+            facts.title
+        ),
+        Some(token) => format!(
+            "{}'s routes for a {token} token, as `specs/{name}.yaml` describes them; read by the Portico runtime.",
+            facts.title
+        ),
+    };
     quote! {
         #[doc = #doc]
-        pub static PROVIDER: ::portico::Provider = ::portico::Provider {
+        pub static #static_name: ::portico::Provider = ::portico::Provider {
             name: #name,
             crate_version: env!("CARGO_PKG_VERSION"),
             default_base_url: #base,
