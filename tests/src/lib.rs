@@ -176,6 +176,25 @@ impl Sent {
     }
 }
 
+/// The success status of an operation in `specs/<provider>.yaml` (its one 2xx response).
+pub fn success_status(provider: &str, operation_id: &str) -> u16 {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
+    let spec: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("path item").values() {
+            if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
+                let responses = op["responses"].as_object().expect("responses");
+                return responses
+                    .keys()
+                    .find_map(|s| s.parse::<u16>().ok().filter(|s| (200..300).contains(s)))
+                    .expect("a 2xx reply");
+            }
+        }
+    }
+    panic!("{operation_id}: no such operation in specs/{provider}.yaml");
+}
+
 /// The example of an operation's success reply in `specs/<provider>.yaml`.
 pub fn example(provider: &str, operation_id: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
@@ -326,6 +345,48 @@ pub mod nango {
             .user_credential;
         let expected = needs_user.then_some(USER_TOKEN);
         assert_eq!(sent.header("x-user-account"), expected, "X-User-Account");
+        sent
+    }
+}
+
+/// Helpers for the TagoIO wire tests.
+pub mod tago {
+    use portico_tago::{Client, DeviceClient};
+    use serde_json::{Value, json};
+
+    use super::{CANARY_KEY, Sent, Wire, example, success_status};
+
+    /// A profile client for the recording server, with the canary token and no retries.
+    pub fn client(wire: &Wire) -> Client {
+        super::client_for(wire)
+    }
+
+    /// A device client for the recording server, with the canary token and no retries.
+    pub fn device(wire: &Wire) -> DeviceClient {
+        super::client_for(wire)
+    }
+
+    /// The spec's example for `operation_id` as it travels: `{"status": true, "result": …}`.
+    pub fn wire_example(operation_id: &str) -> Value {
+        json!({ "status": true, "result": example("tago", operation_id) })
+    }
+
+    /// A server that answers with the operation's success status and its enveloped example.
+    pub async fn serve(operation_id: &str) -> Wire {
+        Wire::json(success_status("tago", operation_id), wire_example(operation_id)).await
+    }
+
+    /// The checks every TagoIO request passes: the token in the `token` header, no
+    /// `Authorization`, Portico's User-Agent. `device` says which client sent it.
+    pub async fn sent(wire: &Wire, device: bool) -> Sent {
+        let sent = wire.single_request().await;
+        let provider = if device {
+            &portico_tago::DEVICE_PROVIDER
+        } else {
+            &portico_tago::PROVIDER
+        };
+        sent.assert_sent_by(provider);
+        assert_eq!(sent.header("token"), Some(CANARY_KEY));
         sent
     }
 }

@@ -30,6 +30,8 @@ pub struct Facts {
     /// `x-portico.token-clients`: client types of their own for operations marked
     /// `x-portico-token: <key>` (TagoIO's device token reaches only its device's routes).
     pub token_clients: Vec<TokenClient>,
+    /// `x-portico.regions`: region name → base URL, in the spec's order.
+    pub regions: Vec<(String, String)>,
     pub error: ErrorFacts,
     pub request_id_headers: Vec<String>,
     pub rate_limits: Vec<RateLimitRule>,
@@ -689,7 +691,22 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
         }
     }
 
+    let mut regions = Vec::new();
+    for (name, url) in portico
+        .get("regions")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let url = url
+            .as_str()
+            .filter(|u| u.starts_with("https://"))
+            .ok_or(format!("x-portico.regions.{name}: an https base URL"))?;
+        regions.push((name.clone(), url.trim_end_matches('/').to_string()));
+    }
+
     Ok(Facts {
+        regions,
         token_clients,
         query_arrays,
         plans,

@@ -435,6 +435,27 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
         }
     });
     let accessors = accessors(facts);
+    let regions = (!facts.regions.is_empty()).then(|| {
+        let consts = facts.regions.iter().map(|(name, url)| {
+            let ident = format_ident!("{}", name.to_ascii_uppercase().replace('-', "_"));
+            let doc = format!("Region `{name}`: `{url}`.");
+            quote! {
+                #[doc = #doc]
+                pub const #ident: &str = #url;
+            }
+        });
+        let doc = format!(
+            "{title}'s regional base URLs, for `Client::builder().base_url(..)`. The default is the \
+first, `{first}`; any other `https` URL (a private deployment) works too.",
+            first = facts.regions[0].0,
+        );
+        quote! {
+            #[doc = #doc]
+            pub mod regions {
+                #(#consts)*
+            }
+        }
+    });
     let clients = if facts.token_clients.is_empty() {
         quote! {
         pub use api::{builder, types, ByteStream, Client, ResponseValue};
@@ -496,7 +517,7 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
         #clients
 
         // Every request of every operation goes through the Portico runtime.
-        impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
+        impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
             async fn exec(
                 &self,
                 request: ::reqwest::Request,
@@ -532,6 +553,8 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
         #for_user
 
         #accessors
+
+        #regions
     }
 }
 
@@ -713,6 +736,33 @@ derives a client for another end user, sharing the connection pool. A call that 
 user fails before sending when the client has no user token.",
             header = user.header,
             env = user.env,
+        ));
+    }
+    for t in &facts.token_clients {
+        let client = format!("{}Client", crate::facts::pascal(&t.key));
+        features.push(format!(
+            "A {key} token reaches only its own routes, so it has a client type of its own: \
+[`{client}`] (from `{env}` in `from_env`) exposes exactly those, and [`Client`] exposes none of \
+them. Using a token where {title} refuses it does not compile.",
+            key = t.key,
+            env = t.env,
+        ));
+    }
+    if !facts.regions.is_empty() {
+        features.push(format!(
+            "Regions: the default server is `{}`; [`regions`] has the others for \
+`Client::builder().base_url(..)`, and any `https` URL (a private deployment) works too.",
+            facts.regions[0].0
+        ));
+    }
+    if !facts.plans.is_empty() {
+        features.push(format!(
+            "Per-route rate limits by plan ({}): `Client::builder().plan(\"{}\")` picks yours; the \
+default, `{}`, is the most conservative. A 429's wait is read from `Retry-After` or, failing that, \
+from the message text.",
+            facts.plans.join(", "),
+            facts.plans.last().cloned().unwrap_or_default(),
+            facts.plans[0],
         ));
     }
     if let Some(envelope) = &facts.envelope {

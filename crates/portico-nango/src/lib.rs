@@ -263,7 +263,7 @@ impl Client {
         )
     }
 }
-impl ::progenitor_client::ClientHooks<::portico::Config> for Client {
+impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
     async fn exec(
         &self,
         request: ::reqwest::Request,
