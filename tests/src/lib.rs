@@ -373,7 +373,11 @@ pub mod tago {
 
     /// A server that answers with the operation's success status and its enveloped example.
     pub async fn serve(operation_id: &str) -> Wire {
-        Wire::json(success_status("tago", operation_id), wire_example(operation_id)).await
+        Wire::json(
+            success_status("tago", operation_id),
+            wire_example(operation_id),
+        )
+        .await
     }
 
     /// The checks every TagoIO request passes: the token in the `token` header, no

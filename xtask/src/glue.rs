@@ -595,7 +595,37 @@ of their own ({}).",
             format!("A {title} {} client with the token from `{}`.", t.key, t.env),
         ));
     }
+    let krate = format!("portico_{}", facts.provider);
+    let first_op = |token: Option<&str>| {
+        facts
+            .operations
+            .iter()
+            .find(|op| op.token.as_deref() == token)
+            .map(|op| op.id.clone())
+    };
     let out = kinds.into_iter().map(|(client, builder_alias, static_name, env, token, doc, new_doc, env_doc)| {
+        // Proof, compiled by rustdoc, that another scope's route is not on this client.
+        let foreign = match &token {
+            None => facts.token_clients.first().and_then(|t| first_op(Some(&t.key))),
+            Some(_) => first_op(None),
+        };
+        let doc = match (first_op(token.as_deref()), foreign) {
+            (Some(own), Some(op)) => format!(
+                "{doc}\n\nIts own routes are methods:\n\n\
+```\n\
+# fn run(client: {krate}::{client}) {{\n\
+let _ = client.{own}();\n\
+# }}\n\
+```\n\n\
+Another token's routes are not, so the same call to one of them does not compile:\n\n\
+```compile_fail\n\
+# fn run(client: {krate}::{client}) {{\n\
+let _ = client.{op}();\n\
+# }}\n\
+```"
+            ),
+            _ => doc,
+        };
         let provider = provider_static(facts, &static_name, &env, token.as_deref());
         let builder_doc = format!("Configures and builds a [`{client}`]: base URL, User-Agent suffix, timeouts, your own `reqwest::Client`.");
         let with_options_doc = with_options_doc.replace("::Client)", &format!("::{client})"));

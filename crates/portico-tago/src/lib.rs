@@ -1529,6 +1529,22 @@ pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     ],
 };
 /// A TagoIO client for every route except those of the device token types, which have clients of their own ([`DeviceClient`]).
+///
+/// Its own routes are methods:
+///
+/// ```
+/// # fn run(client: portico_tago::Client) {
+/// let _ = client.accept_team_invitation();
+/// # }
+/// ```
+///
+/// Another token's routes are not, so the same call to one of them does not compile:
+///
+/// ```compile_fail
+/// # fn run(client: portico_tago::Client) {
+/// let _ = client.delete_data();
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client(api::Client);
 /// Configures and builds a [`Client`]: base URL, User-Agent suffix, timeouts, your own `reqwest::Client`.
@@ -2546,6 +2562,22 @@ pub static DEVICE_PROVIDER: ::portico::Provider = ::portico::Provider {
     ],
 };
 /// A TagoIO client for a device token: the token of one device, which reaches only that device's data and configuration parameters (`GET /info`, `/data` and `/device/params`). Use [`Client`] with a profile token for everything else.
+///
+/// Its own routes are methods:
+///
+/// ```
+/// # fn run(client: portico_tago::DeviceClient) {
+/// let _ = client.delete_data();
+/// # }
+/// ```
+///
+/// Another token's routes are not, so the same call to one of them does not compile:
+///
+/// ```compile_fail
+/// # fn run(client: portico_tago::DeviceClient) {
+/// let _ = client.accept_team_invitation();
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct DeviceClient(api::Client);
 /// Configures and builds a [`DeviceClient`]: base URL, User-Agent suffix, timeouts, your own `reqwest::Client`.
