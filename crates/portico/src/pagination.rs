@@ -131,43 +131,11 @@ where
     T: Send + 'a,
     Fut: Future<Output = PageResult<P>> + Send + 'a,
 {
-    struct State<B, T> {
-        base: B,
-        skip: u64,
-        done: bool,
-        buffer: VecDeque<T>,
-    }
-    let page_size = page_size.max(1);
-    let state = State {
-        base: first,
-        skip: 0,
-        done: false,
-        buffer: VecDeque::new(),
-    };
-    stream::unfold(state, move |mut state| async move {
-        loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), state));
-            }
-            if state.done {
-                return None;
-            }
-            let request = (walk.page)(state.base.clone(), page_size, state.skip);
-            let items = match (walk.send)(request).await {
-                Ok(page) => (walk.items)(page.into_inner()),
-                Err(e) => {
-                    state.done = true;
-                    return Some((Err(Error::from(e)), state));
-                }
-            };
-            let count = items.len() as u64;
-            // Advance by what arrived: a server that returns more than asked skips nothing.
-            state.skip += count;
-            state.done = count < page_size;
-            state.buffer.extend(items);
-        }
+    let page = walk.page;
+    // Advance by what arrived: a server that returns more than asked skips nothing.
+    sized(first, page_size, walk.send, walk.items, move |base, size, _, seen| {
+        page(base, size, seen)
     })
-    .boxed()
 }
 
 /// How to walk a page-numbered list (`page` from 1 and `amount` per page): fetch a page, take
@@ -195,18 +163,43 @@ where
     T: Send + 'a,
     Fut: Future<Output = PageResult<P>> + Send + 'a,
 {
-    struct State<B, T> {
+    let page = walk.page;
+    sized(first, page_size, walk.send, walk.items, move |base, size, pages, _| {
+        page(base, pages + 1, size)
+    })
+}
+
+/// The walk both sized styles share: ask for `page_size` items at a time (`request` gets the
+/// pages and items seen so far), stop after a short page or the first error.
+fn sized<'a, B, P, T, Fut>(
+    first: B,
+    page_size: u64,
+    send: fn(B) -> Fut,
+    items: fn(P) -> Vec<T>,
+    request: impl Fn(B, u64, u64, u64) -> B + Send + 'a,
+) -> ItemStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    P: Send + 'a,
+    T: Send + 'a,
+    Fut: Future<Output = PageResult<P>> + Send + 'a,
+{
+    struct State<B, T, R> {
         base: B,
-        page: u64,
+        pages: u64,
+        seen: u64,
         done: bool,
         buffer: VecDeque<T>,
+        request: R,
     }
     let page_size = page_size.max(1);
     let state = State {
         base: first,
-        page: 1,
+        pages: 0,
+        seen: 0,
         done: false,
         buffer: VecDeque::new(),
+        request,
     };
     stream::unfold(state, move |mut state| async move {
         loop {
@@ -216,17 +209,19 @@ where
             if state.done {
                 return None;
             }
-            let request = (walk.page)(state.base.clone(), state.page, page_size);
-            let items = match (walk.send)(request).await {
-                Ok(page) => (walk.items)(page.into_inner()),
+            let next = (state.request)(state.base.clone(), page_size, state.pages, state.seen);
+            let page = match send(next).await {
+                Ok(page) => items(page.into_inner()),
                 Err(e) => {
                     state.done = true;
                     return Some((Err(Error::from(e)), state));
                 }
             };
-            state.page += 1;
-            state.done = (items.len() as u64) < page_size;
-            state.buffer.extend(items);
+            let count = page.len() as u64;
+            state.pages += 1;
+            state.seen += count;
+            state.done = count < page_size;
+            state.buffer.extend(page);
         }
     })
     .boxed()
