@@ -737,3 +737,65 @@ async fn nango_in_band_errors() {
     }
     println!("{table}");
 }
+
+/// TagoIO's in-band error (`{"status": false}` on HTTP 200) × a GET and a POST: the envelope
+/// names no code, so it is an invalid request and never retried.
+#[tokio::test]
+async fn tago_in_band_errors() {
+    use portico_tests::tago::wire_example;
+    for body in [
+        r#"{"status":false,"message":"Authorization Denied"}"#,
+        r#"{"status":false,"result":{"message":"Device not found"}}"#,
+    ] {
+        let make = |op: &str| {
+            let ok = Fault::json(200, &wire_example(op).to_string(), true);
+            (vec![Fault::json(200, body, false)], ok)
+        };
+        let (script, ok) = make("get_device");
+        let server = FaultServer::start(script, ok).await;
+        let client = portico_tago::Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url(server.url())
+            .clock(ManualClock::new())
+            .build()
+            .unwrap();
+        let err = client
+            .get_device()
+            .id("6509a8f1c3b2d4e5f6a7b8c9")
+            .send()
+            .await
+            .map_err(portico::Error::from)
+            .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.stats().attempts),
+            (ErrorKind::InvalidRequest, 1),
+            "{err}"
+        );
+        assert_eq!(server.received(), 1);
+
+        let (script, ok) = make("create_dashboard");
+        let server = FaultServer::start(script, ok).await;
+        let client = portico_tago::Client::builder()
+            .api_key(CANARY_KEY)
+            .base_url(server.url())
+            .clock(ManualClock::new())
+            .build()
+            .unwrap();
+        let err = client
+            .create_dashboard()
+            .body_map(|d| {
+                d.label("Plant")
+                    .type_(portico_tago::types::DashboardType::Dashboard)
+            })
+            .send()
+            .await
+            .map_err(portico::Error::from)
+            .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.stats().attempts),
+            (ErrorKind::InvalidRequest, 1),
+            "{err}"
+        );
+        assert_eq!(server.received(), 1);
+    }
+}
