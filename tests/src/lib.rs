@@ -121,12 +121,24 @@ pub fn client_for<C: portico::ProviderClient>(wire: &Wire) -> C {
         .expect("client")
 }
 
+/// `specs/<provider>.yaml`, parsed once per test binary (TagoIO's is 7,500 lines).
+fn spec(provider: &str) -> &'static Value {
+    static SPECS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, &'static Value>>,
+    > = std::sync::OnceLock::new();
+    let mut specs = SPECS.get_or_init(Default::default).lock().unwrap();
+    specs.entry(provider.to_string()).or_insert_with(|| {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
+        let text = std::fs::read_to_string(&path).expect("spec");
+        Box::leak(Box::new(serde_yaml::from_str(&text).expect("YAML")))
+    })
+}
+
 /// Fails unless every operation of `specs/<provider>.yaml` has a test `async fn <operationId>()`
 /// in `source` (the test file's text), and the spec has exactly `count` operations.
 pub fn assert_every_operation_tested(provider: &str, source: &str, count: usize) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
-    let spec: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    let spec = spec(provider);
     let mut missing = Vec::new();
     let mut seen = 0;
     for item in spec["paths"].as_object().expect("paths").values() {
@@ -178,9 +190,7 @@ impl Sent {
 
 /// The success status of an operation in `specs/<provider>.yaml` (its one 2xx response).
 pub fn success_status(provider: &str, operation_id: &str) -> u16 {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
-    let spec: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    let spec = spec(provider);
     for item in spec["paths"].as_object().expect("paths").values() {
         for op in item.as_object().expect("path item").values() {
             if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
@@ -197,9 +207,7 @@ pub fn success_status(provider: &str, operation_id: &str) -> u16 {
 
 /// The example of an operation's success reply in `specs/<provider>.yaml`.
 pub fn example(provider: &str, operation_id: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{provider}.yaml"));
-    let spec: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("YAML");
+    let spec = spec(provider);
     for item in spec["paths"].as_object().expect("paths").values() {
         for op in item.as_object().expect("path item").values() {
             if op.get("operationId").and_then(Value::as_str) != Some(operation_id) {
