@@ -436,6 +436,16 @@ impl<'a> Lint<'a> {
             if p.get("schema").is_none() {
                 self.problem(location, format!("parameter {name:?} has no `schema`"));
             }
+            let schema = deref(self.spec, p.get("schema").unwrap_or(&Value::Null));
+            if schema.get("type").and_then(Value::as_str) == Some("integer")
+                && schema.get("format").is_some()
+                && schema.get("minimum").and_then(Value::as_f64) == Some(0.0)
+            {
+                self.problem(
+                    location,
+                    format!("parameter {name:?}: an integer with a `format` and `minimum: 0` becomes a signed type whose minimum is never checked; leave `format` out (it becomes an unsigned u64)"),
+                );
+            }
             if let Some(flag) = p.get("x-portico-idempotency-key") {
                 let string = deref(self.spec, p.get("schema").unwrap_or(&Value::Null))
                     .get("type")

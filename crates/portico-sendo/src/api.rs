@@ -5520,7 +5520,7 @@ pub mod builder {
     pub struct ListBrands<'a> {
         client: &'a super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
-        skip: Result<Option<i64>, String>,
+        skip: Result<Option<u64>, String>,
     }
     impl<'a> ListBrands<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5541,12 +5541,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         /// Sends a `GET` request to `/v1/brand/list`
@@ -5755,7 +5755,7 @@ pub mod builder {
     pub struct ListCampaigns<'a> {
         client: &'a super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
-        skip: Result<Option<i64>, String>,
+        skip: Result<Option<u64>, String>,
     }
     impl<'a> ListCampaigns<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5776,12 +5776,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         /// Sends a `GET` request to `/v1/campaign/list`
@@ -6084,7 +6084,7 @@ pub mod builder {
         direction: Result<Option<crate::types::MessageDirection>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         number: Result<Option<::std::string::String>, String>,
-        skip: Result<Option<i64>, String>,
+        skip: Result<Option<u64>, String>,
     }
     impl<'a> ListMessages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6136,12 +6136,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         /// Sends a `GET` request to `/v1/message/list`

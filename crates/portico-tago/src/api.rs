@@ -26864,7 +26864,7 @@ pub mod builder {
         origins: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         qty: Result<Option<::std::num::NonZeroU32>, String>,
         query: Result<Option<crate::types::DataQuery>, String>,
-        skip: Result<Option<i32>, String>,
+        skip: Result<Option<u64>, String>,
         start_date: Result<Option<::std::string::String>, String>,
         value: Result<Option<f64>, String>,
         values: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -26994,12 +26994,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
@@ -27284,7 +27284,7 @@ pub mod builder {
         ordination: Result<Option<crate::types::Ordination>, String>,
         qty: Result<Option<::std::num::NonZeroU32>, String>,
         query: Result<Option<crate::types::DataQuery>, String>,
-        skip: Result<Option<i32>, String>,
+        skip: Result<Option<u64>, String>,
         start_date: Result<Option<::std::string::String>, String>,
         values: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         variables: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -27366,12 +27366,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
@@ -29690,7 +29690,7 @@ pub mod builder {
         origins: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         qty: Result<Option<::std::num::NonZeroU32>, String>,
         query: Result<Option<crate::types::DataQuery>, String>,
-        skip: Result<Option<i32>, String>,
+        skip: Result<Option<u64>, String>,
         start_date: Result<Option<::std::string::String>, String>,
         value: Result<Option<f64>, String>,
         values: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -29830,12 +29830,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
@@ -30159,7 +30159,7 @@ pub mod builder {
         ordination: Result<Option<crate::types::Ordination>, String>,
         qty: Result<Option<::std::num::NonZeroU32>, String>,
         query: Result<Option<crate::types::DataQuery>, String>,
-        skip: Result<Option<i32>, String>,
+        skip: Result<Option<u64>, String>,
         start_date: Result<Option<::std::string::String>, String>,
         values: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         variables: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -30251,12 +30251,12 @@ pub mod builder {
         }
         pub fn skip<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: std::convert::TryInto<u64>,
         {
             self.skip = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+                .map_err(|_| "conversion to `u64` for skip failed".to_string());
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self

@@ -2716,7 +2716,7 @@ impl<'a> builder::GetData<'a> {
                 page: |builder: Self, limit: u64, skip: u64| {
                     builder
                         .qty(u32::try_from(limit).unwrap_or(u32::MAX))
-                        .skip(u32::try_from(skip).unwrap_or(u32::MAX))
+                        .skip(skip)
                 },
             },
         )
@@ -2745,7 +2745,7 @@ impl<'a> builder::GetDeviceData<'a> {
                 page: |builder: Self, limit: u64, skip: u64| {
                     builder
                         .qty(u32::try_from(limit).unwrap_or(u32::MAX))
-                        .skip(u32::try_from(skip).unwrap_or(u32::MAX))
+                        .skip(skip)
                 },
             },
         )
