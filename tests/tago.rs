@@ -81,7 +81,7 @@ fn unit(unit: &str) -> types::DataInputUnit {
 async fn get_info() {
     let wire = serve("get_info").await;
     let info = device(&wire).get_info().send().await.expect("fetched");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "get_info").await;
     sent.assert_request("GET", "/info", &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_info");
@@ -128,7 +128,7 @@ async fn send_data() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "send_data").await;
     sent.assert_request("POST", "/data", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -164,7 +164,7 @@ async fn get_data() {
         .send()
         .await
         .expect("read");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "get_data").await;
     sent.assert_request(
         "GET",
         "/data",
@@ -215,7 +215,7 @@ async fn edit_data() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "edit_data").await;
     sent.assert_request("PUT", "/data", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     // One edit goes out as an object, not a one-item list.
@@ -236,7 +236,7 @@ async fn delete_data() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "delete_data").await;
     sent.assert_request(
         "DELETE",
         "/data",
@@ -255,7 +255,7 @@ async fn list_params() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "list_params").await;
     sent.assert_request("GET", "/device/params", &[("sent_status", "false")]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_params");
@@ -277,7 +277,7 @@ async fn mark_param_sent() {
         .send()
         .await
         .expect("marked");
-    let sent = sent(&wire, true).await;
+    let sent = sent(&wire, "mark_param_sent").await;
     sent.assert_request("PUT", &format!("/device/params/{PARAM}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "sent": true }));
@@ -310,7 +310,7 @@ async fn list_devices() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_devices").await;
     sent.assert_request(
         "GET",
         "/device",
@@ -359,7 +359,7 @@ async fn create_device() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_device").await;
     sent.assert_request("POST", "/device", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -396,7 +396,7 @@ async fn get_device() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_device").await;
     sent.assert_request("GET", &format!("/device/{DEVICE}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_device");
@@ -430,7 +430,7 @@ async fn edit_device() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_device").await;
     sent.assert_request("PUT", &format!("/device/{DEVICE}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -457,7 +457,7 @@ async fn delete_device() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_device").await;
     sent.assert_request("DELETE", &format!("/device/{DEVICE}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_device"));
@@ -473,7 +473,7 @@ async fn list_device_params() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_device_params").await;
     sent.assert_request(
         "GET",
         &format!("/device/{DEVICE}/params"),
@@ -510,7 +510,7 @@ async fn set_device_params() {
         .send()
         .await
         .expect("saved");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "set_device_params").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/params"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -534,7 +534,7 @@ async fn delete_device_param() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_device_param").await;
     sent.assert_request("DELETE", &format!("/device/{DEVICE}/params/{PARAM}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_device_param"));
@@ -557,7 +557,7 @@ async fn list_device_tokens() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_device_tokens").await;
     sent.assert_request(
         "GET",
         &format!("/device/token/{DEVICE}"),
@@ -600,7 +600,7 @@ async fn create_device_token() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_device_token").await;
     sent.assert_request("POST", "/device/token", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -630,7 +630,7 @@ async fn delete_device_token() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_device_token").await;
     sent.assert_request("DELETE", &format!("/device/token/{DEVICE_TOKEN}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_device_token"));
@@ -645,7 +645,7 @@ async fn get_device_data_amount() {
         .send()
         .await
         .expect("counted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_device_data_amount").await;
     sent.assert_request("GET", &format!("/device/{DEVICE}/data_amount"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(count.0, example("tago", "get_device_data_amount"));
@@ -667,7 +667,7 @@ async fn get_device_data() {
         .send()
         .await
         .expect("read");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_device_data").await;
     sent.assert_request(
         "GET",
         &format!("/device/{DEVICE}/data"),
@@ -730,7 +730,7 @@ async fn send_device_data() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "send_device_data").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/data"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -772,7 +772,7 @@ async fn edit_device_data() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_device_data").await;
     sent.assert_request("PUT", &format!("/device/{DEVICE}/data"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -800,7 +800,7 @@ async fn delete_device_data() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_device_data").await;
     sent.assert_request(
         "DELETE",
         &format!("/device/{DEVICE}/data"),
@@ -828,7 +828,7 @@ async fn empty_device_data() {
         .send()
         .await
         .expect("emptied");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "empty_device_data").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/empty"), &[]);
     assert_eq!(sent.json(), Value::Null, "no body");
     assert_eq!(reply.0, example("tago", "empty_device_data"));
@@ -848,7 +848,7 @@ async fn convert_device() {
         .send()
         .await
         .expect("converted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "convert_device").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/convert"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -867,7 +867,7 @@ async fn list_device_chunks() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_device_chunks").await;
     sent.assert_request("GET", &format!("/device/{DEVICE}/chunk"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_device_chunks");
@@ -888,7 +888,7 @@ async fn delete_device_chunk() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_device_chunk").await;
     sent.assert_request("DELETE", &format!("/device/{DEVICE}/chunk/{CHUNK}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_device_chunk"));
@@ -908,7 +908,7 @@ async fn backup_device_chunk() {
         .send()
         .await
         .expect("scheduled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "backup_device_chunk").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/chunk/backup"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -942,7 +942,7 @@ async fn copy_device_chunk() {
         .send()
         .await
         .expect("scheduled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "copy_device_chunk").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/chunk/copy"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -975,7 +975,7 @@ async fn backup_device_data() {
         .send()
         .await
         .expect("scheduled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "backup_device_data").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/data/backup"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1003,7 +1003,7 @@ async fn restore_device_data() {
         .send()
         .await
         .expect("started");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "restore_device_data").await;
     sent.assert_request("POST", &format!("/device/{DEVICE}/data/restore"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1034,7 +1034,7 @@ async fn list_buckets() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_buckets").await;
     sent.assert_request(
         "GET",
         "/bucket",
@@ -1074,7 +1074,7 @@ async fn create_bucket() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_bucket").await;
     sent.assert_request("POST", "/bucket", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1100,7 +1100,7 @@ async fn get_bucket() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_bucket").await;
     sent.assert_request("GET", &format!("/bucket/{DEVICE}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_bucket");
@@ -1125,7 +1125,7 @@ async fn edit_bucket() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_bucket").await;
     sent.assert_request("PUT", &format!("/bucket/{DEVICE}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1144,7 +1144,7 @@ async fn delete_bucket() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_bucket").await;
     sent.assert_request("DELETE", &format!("/bucket/{DEVICE}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_bucket"));
@@ -1159,7 +1159,7 @@ async fn get_bucket_data_amount() {
         .send()
         .await
         .expect("counted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_bucket_data_amount").await;
     sent.assert_request("GET", &format!("/bucket/{DEVICE}/data_amount"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(count.0, example("tago", "get_bucket_data_amount"));
@@ -1177,7 +1177,7 @@ async fn list_bucket_variables() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_bucket_variables").await;
     sent.assert_request(
         "GET",
         &format!("/bucket/{DEVICE}/variable"),
@@ -1214,7 +1214,7 @@ async fn delete_bucket_variable() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_bucket_variable").await;
     sent.assert_request("DELETE", &format!("/bucket/{DEVICE}/variable"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1234,7 +1234,7 @@ async fn list_bucket_devices() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_bucket_devices").await;
     sent.assert_request("GET", &format!("/bucket/{DEVICE}/device"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(devices.len(), 1);
@@ -1260,7 +1260,7 @@ async fn export_data() {
         .send()
         .await
         .expect("exported");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "export_data").await;
     sent.assert_request("POST", "/data/export", &[("output", "csv")]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1304,7 +1304,7 @@ async fn list_dashboards() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_dashboards").await;
     sent.assert_request(
         "GET",
         "/dashboard",
@@ -1349,7 +1349,7 @@ async fn create_dashboard() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_dashboard").await;
     sent.assert_request("POST", "/dashboard", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1375,7 +1375,7 @@ async fn get_dashboard() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_dashboard").await;
     sent.assert_request("GET", &format!("/dashboard/{DASHBOARD}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_dashboard");
@@ -1410,7 +1410,7 @@ async fn edit_dashboard() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_dashboard").await;
     sent.assert_request("PUT", &format!("/dashboard/{DASHBOARD}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1434,7 +1434,7 @@ async fn delete_dashboard() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_dashboard").await;
     sent.assert_request("DELETE", &format!("/dashboard/{DASHBOARD}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_dashboard"));
@@ -1450,7 +1450,7 @@ async fn duplicate_dashboard() {
         .send()
         .await
         .expect("duplicated");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "duplicate_dashboard").await;
     sent.assert_request("POST", &format!("/dashboard/{DASHBOARD}/duplicate"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "new_label": "Warehouse Porto" }));
@@ -1473,7 +1473,7 @@ async fn get_dashboard_public_token() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_dashboard_public_token").await;
     sent.assert_request(
         "GET",
         &format!("/dashboard/{DASHBOARD}/share/public"),
@@ -1494,7 +1494,7 @@ async fn list_dashboard_devices() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_dashboard_devices").await;
     sent.assert_request("GET", &format!("/dashboard/{DASHBOARD}/devices"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_dashboard_devices");
@@ -1513,7 +1513,7 @@ async fn list_dashboard_analyses() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_dashboard_analyses").await;
     sent.assert_request("GET", &format!("/dashboard/{DASHBOARD}/analysis"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(analyses.len(), 1);
@@ -1542,7 +1542,7 @@ async fn create_widget() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_widget").await;
     sent.assert_request("POST", &format!("/dashboard/{DASHBOARD}/widget"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1568,7 +1568,7 @@ async fn get_widget() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_widget").await;
     sent.assert_request(
         "GET",
         &format!("/dashboard/{DASHBOARD}/widget/{WIDGET}"),
@@ -1604,7 +1604,7 @@ async fn edit_widget() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_widget").await;
     sent.assert_request(
         "PUT",
         &format!("/dashboard/{DASHBOARD}/widget/{WIDGET}"),
@@ -1631,7 +1631,7 @@ async fn delete_widget() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_widget").await;
     sent.assert_request(
         "DELETE",
         &format!("/dashboard/{DASHBOARD}/widget/{WIDGET}"),
@@ -1651,7 +1651,7 @@ async fn get_widget_token() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_widget_token").await;
     sent.assert_request(
         "GET",
         &format!("/dashboard/{DASHBOARD}/widget/{WIDGET}/token"),
@@ -1678,7 +1678,7 @@ async fn get_widget_data() {
         .send()
         .await
         .expect("resolved");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_widget_data").await;
     sent.assert_request(
         "GET",
         &format!("/data/{DASHBOARD}/{WIDGET}"),
@@ -1723,7 +1723,7 @@ async fn send_widget_data() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "send_widget_data").await;
     sent.assert_request("POST", &format!("/data/{DASHBOARD}/{WIDGET}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1749,7 +1749,7 @@ async fn delete_widget_data() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_widget_data").await;
     sent.assert_request(
         "DELETE",
         &format!("/data/{DASHBOARD}/{WIDGET}"),
@@ -1776,7 +1776,7 @@ async fn edit_widget_data() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_widget_data").await;
     sent.assert_request("PUT", &format!("/data/{DASHBOARD}/{WIDGET}/data"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1800,7 +1800,7 @@ async fn edit_widget_resource() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_widget_resource").await;
     sent.assert_request("PUT", &format!("/data/{DASHBOARD}/{WIDGET}/resource"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1832,7 +1832,7 @@ async fn list_actions() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_actions").await;
     sent.assert_request(
         "GET",
         "/action",
@@ -1893,7 +1893,7 @@ async fn create_action() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_action").await;
     sent.assert_request("POST", "/action", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1932,7 +1932,7 @@ async fn get_action() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_action").await;
     sent.assert_request("GET", &format!("/action/{ACTION}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_action");
@@ -1964,7 +1964,7 @@ async fn edit_action() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_action").await;
     sent.assert_request("PUT", &format!("/action/{ACTION}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -1983,7 +1983,7 @@ async fn delete_action() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_action").await;
     sent.assert_request("DELETE", &format!("/action/{ACTION}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_action"));
@@ -2009,7 +2009,7 @@ async fn list_analyses() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_analyses").await;
     sent.assert_request(
         "GET",
         "/analysis",
@@ -2056,7 +2056,7 @@ async fn create_analysis() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_analysis").await;
     sent.assert_request("POST", "/analysis", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2084,7 +2084,7 @@ async fn get_analysis() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_analysis").await;
     sent.assert_request("GET", &format!("/analysis/{ANALYSIS}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_analysis");
@@ -2113,7 +2113,7 @@ async fn edit_analysis() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_analysis").await;
     sent.assert_request("PUT", &format!("/analysis/{ANALYSIS}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2136,7 +2136,7 @@ async fn delete_analysis() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_analysis").await;
     sent.assert_request("DELETE", &format!("/analysis/{ANALYSIS}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_analysis"));
@@ -2152,7 +2152,7 @@ async fn run_analysis() {
         .send()
         .await
         .expect("started");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "run_analysis").await;
     sent.assert_request("POST", &format!("/analysis/{ANALYSIS}/run"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2178,7 +2178,7 @@ async fn run_analysis_from_widget() {
         .send()
         .await
         .expect("started");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "run_analysis_from_widget").await;
     sent.assert_request(
         "POST",
         &format!("/analysis/{ANALYSIS}/run/{DASHBOARD}/{WIDGET}"),
@@ -2201,7 +2201,7 @@ async fn generate_analysis_token() {
         .send()
         .await
         .expect("generated");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "generate_analysis_token").await;
     sent.assert_request("GET", &format!("/analysis/{ANALYSIS}/token"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "generate_analysis_token");
@@ -2225,7 +2225,7 @@ async fn upload_analysis_script() {
         .send()
         .await
         .expect("uploaded");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "upload_analysis_script").await;
     sent.assert_request("POST", &format!("/analysis/{ANALYSIS}/upload"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2249,7 +2249,7 @@ async fn get_analysis_download_url() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_analysis_download_url").await;
     sent.assert_request(
         "GET",
         &format!("/analysis/{ANALYSIS}/download"),
@@ -2278,7 +2278,7 @@ async fn get_run_settings() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_run_settings").await;
     sent.assert_request("GET", "/run", &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_run_settings");
@@ -2307,7 +2307,7 @@ async fn edit_run_settings() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_run_settings").await;
     sent.assert_request("PUT", "/run", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2344,7 +2344,7 @@ async fn list_run_users() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_run_users").await;
     sent.assert_request(
         "GET",
         "/run/users",
@@ -2393,7 +2393,7 @@ async fn create_run_user() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_run_user").await;
     sent.assert_request("POST", "/run/users", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2421,7 +2421,7 @@ async fn get_run_user() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_run_user").await;
     sent.assert_request("GET", &format!("/run/users/{RUN_USER}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_run_user");
@@ -2450,7 +2450,7 @@ async fn edit_run_user() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_run_user").await;
     sent.assert_request("PUT", &format!("/run/users/{RUN_USER}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2469,7 +2469,7 @@ async fn delete_run_user() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_run_user").await;
     sent.assert_request("DELETE", &format!("/run/users/{RUN_USER}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_run_user"));
@@ -2485,7 +2485,7 @@ async fn get_run_user_token() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_run_user_token").await;
     sent.assert_request(
         "GET",
         &format!("/run/users/{RUN_USER}/login"),
@@ -2515,7 +2515,7 @@ async fn test_run_email() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "test_run_email").await;
     sent.assert_request("POST", "/run/email_test", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2534,7 +2534,7 @@ async fn list_run_notifications() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_run_notifications").await;
     sent.assert_request("GET", &format!("/run/notification/{RUN_USER}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_run_notifications");
@@ -2567,7 +2567,7 @@ async fn create_run_notification() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_run_notification").await;
     sent.assert_request("POST", "/run/notification", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2596,7 +2596,7 @@ async fn edit_run_notification() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_run_notification").await;
     sent.assert_request("PUT", &format!("/run/notification/{RUN_NOTIFICATION}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2615,7 +2615,7 @@ async fn delete_run_notification() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_run_notification").await;
     sent.assert_request(
         "DELETE",
         &format!("/run/notification/{RUN_NOTIFICATION}"),
@@ -2629,7 +2629,7 @@ async fn delete_run_notification() {
 async fn get_run_saml() {
     let wire = serve("get_run_saml").await;
     let saml = client(&wire).get_run_saml().send().await.expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_run_saml").await;
     sent.assert_request("GET", "/run/sso/saml", &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_run_saml");
@@ -2662,7 +2662,7 @@ async fn edit_run_saml() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_run_saml").await;
     sent.assert_request("PUT", "/run/sso/saml", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2689,7 +2689,7 @@ async fn create_run_custom_domain() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_run_custom_domain").await;
     sent.assert_request("POST", &format!("/run/customdomain/{PROFILE}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2708,7 +2708,7 @@ async fn get_run_custom_domain() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_run_custom_domain").await;
     sent.assert_request("GET", &format!("/run/customdomain/{PROFILE}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_run_custom_domain");
@@ -2728,7 +2728,7 @@ async fn delete_run_custom_domain() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_run_custom_domain").await;
     sent.assert_request("DELETE", &format!("/run/customdomain/{PROFILE}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_run_custom_domain"));
@@ -2743,7 +2743,7 @@ async fn regenerate_run_custom_domain() {
         .send()
         .await
         .expect("regenerated");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "regenerate_run_custom_domain").await;
     sent.assert_request(
         "PUT",
         &format!("/run/customdomain/regenerate/{PROFILE}"),
@@ -2768,7 +2768,7 @@ async fn list_files() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_files").await;
     sent.assert_request(
         "GET",
         "/files",
@@ -2808,7 +2808,7 @@ async fn upload_files() {
         .send()
         .await
         .expect("uploaded");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "upload_files").await;
     sent.assert_request("POST", "/files", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2830,7 +2830,7 @@ async fn move_files() {
         .send()
         .await
         .expect("moved");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "move_files").await;
     sent.assert_request("PUT", "/files", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2852,7 +2852,7 @@ async fn delete_files() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_files").await;
     sent.assert_request("DELETE", "/files", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2875,7 +2875,7 @@ async fn copy_files() {
         .send()
         .await
         .expect("copied");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "copy_files").await;
     sent.assert_request("PUT", "/files/copy", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2894,7 +2894,7 @@ async fn get_file_permission() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_file_permission").await;
     sent.assert_request(
         "GET",
         "/files/permission",
@@ -2926,7 +2926,7 @@ async fn set_file_permissions() {
         .send()
         .await
         .expect("set");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "set_file_permissions").await;
     sent.assert_request("PUT", "/files/permission", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -2955,7 +2955,7 @@ async fn list_notifications() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_notifications").await;
     sent.assert_request(
         "GET",
         "/notification",
@@ -3013,7 +3013,7 @@ async fn create_notification() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_notification").await;
     sent.assert_request("POST", "/notification", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3046,7 +3046,7 @@ async fn mark_notifications_read() {
         .send()
         .await
         .expect("marked");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "mark_notifications_read").await;
     sent.assert_request("PUT", "/notification/read", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3064,7 +3064,7 @@ async fn mark_all_notifications_read() {
         .send()
         .await
         .expect("marked");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "mark_all_notifications_read").await;
     sent.assert_request("PUT", "/notification/markallread", &[]);
     assert_eq!(sent.json(), Value::Null, "no body");
     assert_eq!(reply.0, example("tago", "mark_all_notifications_read"));
@@ -3080,7 +3080,7 @@ async fn press_notification_button() {
         .send()
         .await
         .expect("pressed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "press_notification_button").await;
     sent.assert_request("PUT", &format!("/notification/{NOTIFICATION}/accept"), &[]);
     assert_eq!(sent.json(), Value::Null, "no body");
     assert_eq!(reply.0, example("tago", "press_notification_button"));
@@ -3095,7 +3095,7 @@ async fn delete_notification() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_notification").await;
     sent.assert_request("DELETE", &format!("/notification/{NOTIFICATION}"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_notification"));
@@ -3113,7 +3113,7 @@ async fn register_push_token() {
         .send()
         .await
         .expect("registered");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "register_push_token").await;
     sent.assert_request("POST", "/notification/push/register", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3132,7 +3132,7 @@ async fn unregister_push_token() {
         .send()
         .await
         .expect("unregistered");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "unregister_push_token").await;
     sent.assert_request("POST", "/notification/push/unregister", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3150,7 +3150,7 @@ async fn unregister_push_token() {
 async fn get_account() {
     let wire = serve("get_account").await;
     let account = client(&wire).get_account().send().await.expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_account").await;
     sent.assert_request("GET", "/account", &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_account");
@@ -3182,7 +3182,7 @@ async fn edit_account() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_account").await;
     sent.assert_request("PUT", "/account", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3204,7 +3204,7 @@ async fn delete_account() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_account").await;
     sent.assert_request("DELETE", "/account", &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "delete_account"));
@@ -3228,7 +3228,7 @@ async fn create_account() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_account").await;
     sent.assert_request("POST", "/account", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3261,7 +3261,7 @@ async fn login() {
         .send()
         .await
         .expect("logged in");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "login").await;
     sent.assert_request("POST", "/account/login", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3289,7 +3289,7 @@ async fn request_login_otp() {
         .send()
         .await
         .expect("requested");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "request_login_otp").await;
     sent.assert_request("POST", "/account/login/otp", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3315,7 +3315,7 @@ async fn create_profile_token_from_credentials() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_profile_token_from_credentials").await;
     sent.assert_request("POST", "/account/profile/token", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3345,7 +3345,7 @@ async fn send_password_reset() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "send_password_reset").await;
     sent.assert_request("GET", &format!("/account/passwordreset/{EMAIL}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(reply.0, example("tago", "send_password_reset"));
@@ -3360,7 +3360,7 @@ async fn change_password() {
         .send()
         .await
         .expect("changed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "change_password").await;
     sent.assert_request("POST", "/account/passwordreset", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3379,7 +3379,7 @@ async fn resend_confirmation() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "resend_confirmation").await;
     sent.assert_request("GET", &format!("/account/resend_confirmation/{EMAIL}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(reply.0, example("tago", "resend_confirmation"));
@@ -3395,7 +3395,7 @@ async fn confirm_account() {
         .send()
         .await
         .expect("confirmed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "confirm_account").await;
     sent.assert_request("GET", &format!("/account/confirm/{token}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(reply.0, example("tago", "confirm_account"));
@@ -3414,7 +3414,7 @@ async fn enable_otp() {
         .send()
         .await
         .expect("enabled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "enable_otp").await;
     sent.assert_request("POST", "/account/otp/authenticator/enable", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "email": EMAIL, "password": PASSWORD }));
@@ -3434,7 +3434,7 @@ async fn disable_otp() {
         .send()
         .await
         .expect("disabled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "disable_otp").await;
     sent.assert_request("POST", "/account/otp/sms/disable", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "email": EMAIL, "password": PASSWORD }));
@@ -3451,7 +3451,7 @@ async fn confirm_otp() {
         .send()
         .await
         .expect("confirmed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "confirm_otp").await;
     sent.assert_request("POST", "/account/otp/email/confirm", &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "pin_code": "482913" }));
@@ -3466,7 +3466,7 @@ async fn confirm_otp() {
 async fn list_profiles() {
     let wire = serve("list_profiles").await;
     let profiles = client(&wire).list_profiles().send().await.expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_profiles").await;
     sent.assert_request("GET", "/profile", &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_profiles");
@@ -3492,7 +3492,7 @@ async fn create_profile() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_profile").await;
     sent.assert_request("POST", "/profile", &[("allocate_free_resources", "true")]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "name": "Acme Porto" }));
@@ -3511,7 +3511,7 @@ async fn get_profile() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_profile").await;
     sent.assert_request("GET", &format!("/profile/{PROFILE}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "get_profile");
@@ -3543,7 +3543,7 @@ async fn edit_profile() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_profile").await;
     sent.assert_request("PUT", &format!("/profile/{PROFILE}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3566,7 +3566,7 @@ async fn delete_profile() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_profile").await;
     sent.assert_request("DELETE", &format!("/profile/{OTHER_PROFILE}"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3587,7 +3587,7 @@ async fn get_profile_summary() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_profile_summary").await;
     sent.assert_request(
         "GET",
         "/profile/current/summary",
@@ -3616,7 +3616,7 @@ async fn get_profile_statistics() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_profile_statistics").await;
     sent.assert_request(
         "GET",
         &format!("/profile/{PROFILE}/statistics"),
@@ -3651,7 +3651,7 @@ async fn start_audit_log_query() {
         .send()
         .await
         .expect("started");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "start_audit_log_query").await;
     sent.assert_request(
         "GET",
         &format!("/profile/{PROFILE}/auditlog"),
@@ -3680,7 +3680,7 @@ async fn get_audit_log_query() {
         .send()
         .await
         .expect("polled");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_audit_log_query").await;
     sent.assert_request(
         "GET",
         &format!("/profile/{PROFILE}/auditlog/{AUDIT_QUERY}"),
@@ -3718,7 +3718,7 @@ async fn list_profile_tokens() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_profile_tokens").await;
     sent.assert_request(
         "GET",
         &format!("/profile/{PROFILE}/token"),
@@ -3762,7 +3762,7 @@ async fn create_profile_token() {
         .send()
         .await
         .expect("created");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_profile_token").await;
     sent.assert_request("POST", &format!("/profile/{PROFILE}/token"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -3794,7 +3794,7 @@ async fn delete_profile_token() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_profile_token").await;
     sent.assert_request(
         "DELETE",
         &format!("/profile/{PROFILE}/token/{PROFILE_TOKEN}"),
@@ -3813,7 +3813,7 @@ async fn list_team_members() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_team_members").await;
     sent.assert_request("GET", &format!("/profile/{PROFILE}/team"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     let expected = example("tago", "list_team_members");
@@ -3833,7 +3833,7 @@ async fn invite_team_member() {
         .send()
         .await
         .expect("invited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "invite_team_member").await;
     sent.assert_request("POST", &format!("/profile/{PROFILE}/team"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "email": "marta.silva@example.com" }));
@@ -3850,7 +3850,7 @@ async fn remove_team_member() {
         .send()
         .await
         .expect("removed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "remove_team_member").await;
     sent.assert_request(
         "DELETE",
         &format!("/profile/{PROFILE}/team/{TEAM_MEMBER}"),
@@ -3869,7 +3869,7 @@ async fn accept_team_invitation() {
         .send()
         .await
         .expect("accepted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "accept_team_invitation").await;
     sent.assert_request("GET", &format!("/profile/team/accept/{INVITATION}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(reply.0, example("tago", "accept_team_invitation"));
@@ -3884,7 +3884,7 @@ async fn decline_team_invitation() {
         .send()
         .await
         .expect("declined");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "decline_team_invitation").await;
     sent.assert_request("GET", &format!("/profile/team/decline/{INVITATION}"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(reply.0, example("tago", "decline_team_invitation"));
@@ -3899,7 +3899,7 @@ async fn get_profile_addons() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_profile_addons").await;
     sent.assert_request("GET", &format!("/profile/{PROFILE}/addons"), &[]);
     assert_eq!(sent.json(), Value::Null, "a GET has no body");
     assert_eq!(
@@ -3919,7 +3919,7 @@ async fn edit_profile_addons() {
         .send()
         .await
         .expect("edited");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_profile_addons").await;
     sent.assert_request("POST", &format!("/profile/{PROFILE}/addons"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.json(), json!({ "mobile": true }));
@@ -3936,7 +3936,7 @@ async fn remove_profile_addon() {
         .send()
         .await
         .expect("removed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "remove_profile_addon").await;
     sent.assert_request("DELETE", &format!("/profile/{PROFILE}/custom_dns"), &[]);
     assert_eq!(sent.json(), Value::Null);
     assert_eq!(reply.0, example("tago", "remove_profile_addon"));
@@ -3951,7 +3951,7 @@ async fn switch_profile() {
         .send()
         .await
         .expect("switched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "switch_profile").await;
     sent.assert_request("PUT", &format!("/profile/switch/{OTHER_PROFILE}"), &[]);
     assert_eq!(sent.json(), Value::Null, "no body");
     assert_eq!(reply.0, example("tago", "switch_profile"));
@@ -3986,7 +3986,7 @@ async fn edit_profile_services() {
         .send()
         .await
         .expect("saved");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "edit_profile_services").await;
     sent.assert_request("PUT", &format!("/profile/{PROFILE}/service"), &[]);
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -4030,7 +4030,7 @@ async fn test_profile_service() {
         .send()
         .await
         .expect("sent");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "test_profile_service").await;
     sent.assert_request(
         "POST",
         &format!("/profile/{PROFILE}/service/test/email"),
@@ -4055,7 +4055,7 @@ async fn create_backup() {
         .send()
         .await
         .expect("started");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "create_backup").await;
     sent.assert_request("POST", &format!("/profile/{PROFILE}/backup"), &[]);
     assert_eq!(sent.json(), Value::Null, "no body");
     // The envelope is optional here; wrapped, it is unwrapped like any other reply.
@@ -4076,7 +4076,7 @@ async fn list_backups() {
         .send()
         .await
         .expect("listed");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "list_backups").await;
     sent.assert_request(
         "GET",
         &format!("/profile/{PROFILE}/backup"),
@@ -4114,7 +4114,7 @@ async fn get_backup_download_url() {
         .send()
         .await
         .expect("fetched");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "get_backup_download_url").await;
     sent.assert_request(
         "POST",
         &format!("/profile/{PROFILE}/backup/{BACKUP}/download"),
@@ -4143,7 +4143,7 @@ async fn delete_backup() {
         .send()
         .await
         .expect("deleted");
-    let sent = sent(&wire, false).await;
+    let sent = sent(&wire, "delete_backup").await;
     sent.assert_request(
         "DELETE",
         &format!("/profile/{PROFILE}/backup/{BACKUP}"),

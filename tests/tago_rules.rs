@@ -176,7 +176,7 @@ async fn a_device_reads_its_data_with_bracketed_arrays() {
         .send()
         .await
         .expect("read");
-    let sent = portico_tests::tago::sent(&wire, true).await;
+    let sent = portico_tests::tago::sent(&wire, "get_data").await;
     sent.assert_request(
         "GET",
         "/data",
@@ -415,4 +415,56 @@ async fn a_429_waits_as_its_message_says() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes that take no token
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_client_without_a_token_can_log_in_and_nothing_else() {
+    let wire = Wire::json(200, wire_example("login")).await;
+    let anonymous = Client::builder()
+        .base_url(wire.url())
+        .build()
+        .expect("no token needed to build");
+    anonymous
+        .login()
+        .body_map(|b| b.email("ops@example.com").password("correct horse"))
+        .send()
+        .await
+        .expect("logged in");
+    let sent = portico_tests::tago::sent(&wire, "login").await;
+    assert_eq!(sent.header("token"), None);
+
+    let err = anonymous
+        .get_device()
+        .id(DEVICE)
+        .send()
+        .await
+        .map_err(portico::Error::from)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert!(err.message().contains("TAGOIO_TOKEN"), "{err}");
+    assert!(!err.was_sent());
+    assert_eq!(
+        wire.server.received_requests().await.unwrap().len(),
+        1,
+        "nothing more was sent"
+    );
+
+    // A client with a token does not send it to a route that takes none.
+    let wire = Wire::json(200, wire_example("login")).await;
+    client(&wire)
+        .login()
+        .body_map(|b| b.email("ops@example.com").password("correct horse"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        portico_tests::tago::sent(&wire, "login")
+            .await
+            .header("token"),
+        None
+    );
 }

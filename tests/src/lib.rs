@@ -388,17 +388,30 @@ pub mod tago {
         .await
     }
 
-    /// The checks every TagoIO request passes: the token in the `token` header, no
-    /// `Authorization`, Portico's User-Agent. `device` says which client sent it.
-    pub async fn sent(wire: &Wire, device: bool) -> Sent {
+    /// The checks every TagoIO request of `operation_id` passes: the token in the `token`
+    /// header (none for the routes that take no token), no `Authorization`, Portico's User-Agent.
+    pub async fn sent(wire: &Wire, operation_id: &str) -> Sent {
         let sent = wire.single_request().await;
-        let provider = if device {
+        let provider = if portico_tago::DEVICE_PROVIDER
+            .operation(operation_id)
+            .is_some()
+        {
             &portico_tago::DEVICE_PROVIDER
         } else {
             &portico_tago::PROVIDER
         };
-        sent.assert_sent_by(provider);
-        assert_eq!(sent.header("token"), Some(CANARY_KEY));
+        let op = provider
+            .operation(operation_id)
+            .expect("an operation of the spec");
+        if op.anonymous {
+            assert_eq!(sent.header("token"), None, "{operation_id} takes no token");
+            assert_eq!(sent.header("authorization"), None);
+            let agent = format!("portico-tago/{}", provider.crate_version);
+            assert_eq!(sent.header("user-agent"), Some(agent.as_str()));
+        } else {
+            sent.assert_sent_by(provider);
+            assert_eq!(sent.header("token"), Some(CANARY_KEY));
+        }
         sent
     }
 }

@@ -165,6 +165,8 @@ pub struct Operation {
     pub envelope: String,
     /// Whether the operation sends the end user's credential (its `security` names it).
     pub user_credential: bool,
+    /// `security: []`: the operation takes no credential.
+    pub anonymous: bool,
     /// Names of its array query parameters.
     pub array_query: Vec<String>,
     /// `x-portico-rate-limits`: its own limit, by plan.
@@ -861,6 +863,10 @@ fn operation(
         inferred: op.get("x-portico-inferred") == Some(&Value::Bool(true)),
         envelope,
         user_credential,
+        anonymous: op
+            .get("security")
+            .and_then(Value::as_array)
+            .is_some_and(|requirements| requirements.is_empty()),
         array_query,
         rate_limit,
         token: op

@@ -460,45 +460,45 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
         quote! {
         pub use api::{builder, types, ByteStream, Client, ResponseValue};
             pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-    
+
             #provider
-    
+
             /// Configures and builds a [`Client`]: base URL, User-Agent suffix, timeouts, your own
             /// `reqwest::Client`.
             pub type ClientBuilder = ::portico::ClientBuilder<Client>;
-    
+
             impl ::portico::ProviderClient for Client {
                 const PROVIDER: &'static ::portico::Provider = &PROVIDER;
-    
+
                 fn from_parts(base_url: &str, http: ::reqwest::Client, config: ::portico::Config) -> Self {
                     Client::new_with_client(base_url, http, config)
                 }
             }
-    
+
             impl Client {
                 #[doc = #new_doc]
                 pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
                     ClientBuilder::new().api_key(api_key).build()
                 }
-    
+
                 #[doc = #env_doc]
                 pub fn from_env() -> Result<Self, Error> {
                     ClientBuilder::new().api_key_from_env()?.build()
                 }
-    
+
                 /// A builder for a client with settings other than the defaults.
                 pub fn builder() -> ClientBuilder {
                     ClientBuilder::new()
                 }
-    
+
                 #[doc = #with_options_doc]
                 pub fn with_options(&self, change: impl FnOnce(CallOptions) -> CallOptions) -> Self {
                     use ::progenitor_client::ClientInfo as _;
                     Client::new_with_client(self.baseurl(), self.client().clone(), self.inner().with_options(change))
                 }
             }
-    
-    
+
+
         }
     } else {
         token_clients(facts, &new_doc, &env_doc, &with_options_doc)
@@ -560,7 +560,12 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
 
 /// One client type per token scope (`x-portico.token-clients`): each wraps the generated client
 /// and exposes only its own operations, so a token cannot be used where it is refused.
-fn token_clients(facts: &Facts, new_doc: &str, env_doc: &str, with_options_doc: &str) -> TokenStream {
+fn token_clients(
+    facts: &Facts,
+    new_doc: &str,
+    env_doc: &str,
+    with_options_doc: &str,
+) -> TokenStream {
     let title = &facts.title;
     let mut kinds = vec![(
         format_ident!("Client"),
@@ -571,7 +576,12 @@ fn token_clients(facts: &Facts, new_doc: &str, env_doc: &str, with_options_doc: 
         format!(
             "A {title} client for every route except those of the {} token types, which have clients \
 of their own ({}).",
-            facts.token_clients.iter().map(|t| t.key.as_str()).collect::<Vec<_>>().join(", "),
+            facts
+                .token_clients
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             facts
                 .token_clients
                 .iter()
@@ -591,8 +601,14 @@ of their own ({}).",
             t.env.clone(),
             Some(t.key.clone()),
             format!("A {title} client for a {} token: {}", t.key, t.description),
-            format!("A {title} {} client with this token and the default settings.", t.key),
-            format!("A {title} {} client with the token from `{}`.", t.key, t.env),
+            format!(
+                "A {title} {} client with this token and the default settings.",
+                t.key
+            ),
+            format!(
+                "A {title} {} client with the token from `{}`.",
+                t.key, t.env
+            ),
         ));
     }
     let krate = format!("portico_{}", facts.provider);
@@ -906,6 +922,7 @@ fn provider_static(
         };
         let envelope = format_ident!("{}", op.envelope);
         let user = op.user_credential;
+        let anonymous = op.anonymous;
         let arrays = &op.array_query;
         let rate_limit = match &op.rate_limit {
             Some(limit) => {
@@ -922,6 +939,7 @@ fn provider_static(
                 idempotency_header: #key,
                 envelope: ::portico::EnvelopeMode::#envelope,
                 user_credential: #user,
+                anonymous: #anonymous,
                 array_query: &[#(#arrays),*],
                 rate_limit: #rate_limit,
             }

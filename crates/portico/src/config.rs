@@ -142,8 +142,9 @@ pub struct Config {
 
 struct Shared {
     provider: &'static Provider,
-    credential: Secret,
-    auth_header: (http::HeaderName, HeaderValue),
+    /// `None` only for providers with operations that need no credential (`security: []`).
+    credential: Option<Secret>,
+    auth_header: Option<(http::HeaderName, HeaderValue)>,
     /// The end user's credential header, for providers that have one and a client that set it.
     user_header: Option<(http::HeaderName, HeaderValue)>,
     user_agent: HeaderValue,
@@ -220,16 +221,16 @@ impl Config {
         })
     }
 
-    pub(crate) fn auth_header(&self) -> (&http::HeaderName, &HeaderValue) {
-        (&self.shared.auth_header.0, &self.shared.auth_header.1)
+    pub(crate) fn auth_header(&self) -> Option<&(http::HeaderName, HeaderValue)> {
+        self.shared.auth_header.as_ref()
     }
 
     pub(crate) fn user_header(&self) -> Option<&(http::HeaderName, HeaderValue)> {
         self.shared.user_header.as_ref()
     }
 
-    pub(crate) fn credential(&self) -> &Secret {
-        &self.shared.credential
+    pub(crate) fn credential(&self) -> Option<&Secret> {
+        self.shared.credential.as_ref()
     }
 
     pub(crate) fn user_agent(&self) -> &HeaderValue {
@@ -470,32 +471,44 @@ impl<C: ProviderClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let provider = C::PROVIDER;
         let invalid = |message: String| Error::new(ErrorKind::InvalidArgument, message);
-        let credential = self.credential.ok_or_else(|| {
-            invalid(format!(
+        // A provider with routes that take no credential (sign-up, log-in) can be used without
+        // one; its other calls then fail before sending.
+        let anonymous_routes = provider.operations.iter().any(|op| op.anonymous);
+        if self.credential.is_none() && !anonymous_routes {
+            return Err(invalid(format!(
                 "no API key: call api_key(..) or set {}",
                 provider.env_var
-            ))
-        })?;
+            )));
+        }
         let base_url = validate_base_url(
             self.base_url
                 .as_deref()
                 .unwrap_or(provider.default_base_url),
         )?;
 
-        let (name, value) = match provider.auth {
-            Auth::Bearer => (
-                http::header::AUTHORIZATION,
-                format!("Bearer {}", credential.expose()),
-            ),
-            Auth::Header(name) => (
-                http::HeaderName::from_static(name),
-                credential.expose().to_string(),
-            ),
+        let auth_header = match &self.credential {
+            None => None,
+            Some(credential) => {
+                let (name, value) = match provider.auth {
+                    Auth::Bearer => (
+                        http::header::AUTHORIZATION,
+                        format!("Bearer {}", credential.expose()),
+                    ),
+                    Auth::Header(name) => (
+                        http::HeaderName::from_static(name),
+                        credential.expose().to_string(),
+                    ),
+                };
+                let mut value = HeaderValue::try_from(value).map_err(|_| {
+                    invalid(
+                        "the API key contains characters that cannot be sent in an HTTP header"
+                            .into(),
+                    )
+                })?;
+                value.set_sensitive(true);
+                Some((name, value))
+            }
         };
-        let mut value = HeaderValue::try_from(value).map_err(|_| {
-            invalid("the API key contains characters that cannot be sent in an HTTP header".into())
-        })?;
-        value.set_sensitive(true);
 
         let mut user_agent = format!("portico-{}/{}", provider.name, provider.crate_version);
         if let Some(suffix) = &self.user_agent_suffix {
@@ -548,8 +561,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
         let config = Config {
             shared: Arc::new(Shared {
                 provider,
-                credential,
-                auth_header: (name, value),
+                credential: self.credential,
+                auth_header,
                 user_header,
                 user_agent,
                 limiter: Limiter::new(&rate_limits),
@@ -632,6 +645,7 @@ mod tests {
                 idempotency_header: None,
                 envelope: EnvelopeMode::Unwrap,
                 user_credential: false,
+                anonymous: false,
                 array_query: &["variables"],
                 rate_limit: Some(RouteLimit {
                     per_seconds: 60,
@@ -645,6 +659,7 @@ mod tests {
                 idempotency_header: None,
                 envelope: EnvelopeMode::Unwrap,
                 user_credential: false,
+                anonymous: false,
                 array_query: &[],
                 rate_limit: None,
             },

@@ -133,9 +133,13 @@ where
 {
     let page = walk.page;
     // Advance by what arrived: a server that returns more than asked skips nothing.
-    sized(first, page_size, walk.send, walk.items, move |base, size, _, seen| {
-        page(base, size, seen)
-    })
+    sized(
+        first,
+        page_size,
+        walk.send,
+        walk.items,
+        move |base, size, _, seen| page(base, size, seen),
+    )
 }
 
 /// How to walk a page-numbered list (`page` from 1 and `amount` per page): fetch a page, take
@@ -164,9 +168,13 @@ where
     Fut: Future<Output = PageResult<P>> + Send + 'a,
 {
     let page = walk.page;
-    sized(first, page_size, walk.send, walk.items, move |base, size, pages, _| {
-        page(base, pages + 1, size)
-    })
+    sized(
+        first,
+        page_size,
+        walk.send,
+        walk.items,
+        move |base, size, pages, _| page(base, pages + 1, size),
+    )
 }
 
 /// The walk both sized styles share: ask for `page_size` items at a time (`request` gets the

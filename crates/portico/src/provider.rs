@@ -250,6 +250,9 @@ pub struct Operation {
     pub envelope: EnvelopeMode,
     /// Whether it sends the provider's [`UserCredential`].
     pub user_credential: bool,
+    /// Whether it takes no credential at all (`security: []`: sign-up, log-in); the client's
+    /// credential is then not sent.
+    pub anonymous: bool,
     /// Its array query parameters (written as [`Provider::query_arrays`] says).
     pub array_query: &'static [&'static str],
     /// Its own rate limit, on top of the provider's, if it has one.

@@ -136,8 +136,18 @@ fn prepare(
     let headers = request.headers_mut();
     // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
     headers.remove("api-version");
-    let (name, value) = config.auth_header();
-    headers.insert(name.clone(), value.clone());
+    if !operation.is_some_and(|op| op.anonymous) {
+        let Some((name, value)) = config.auth_header() else {
+            return Err(Box::new(WireError::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "this operation needs a credential: build the client with api_key(..) or set {}",
+                    config.provider().env_var
+                ),
+            )));
+        };
+        headers.insert(name.clone(), value.clone());
+    }
     if operation.is_some_and(|op| op.user_credential) {
         match config.user_header() {
             Some((name, value)) => {
@@ -591,7 +601,7 @@ fn fill_from_reply(
     wire.rate_limit = config.provider().rate_limit(headers);
     if !body.is_empty() {
         let text = String::from_utf8_lossy(body);
-        let secret = config.credential().expose();
+        let secret = config.credential().map_or("", |c| c.expose());
         wire.body_excerpt = Some(if !secret.is_empty() && text.contains(secret) {
             excerpt(text.replace(secret, "[REDACTED]").as_bytes())
         } else {
@@ -659,7 +669,7 @@ fn carrier(config: &Config, mut wire: WireError, mut headers: HeaderMap) -> reqw
 
 /// A server that echoes the credential must not put it into an error.
 fn redact(config: &Config, wire: &mut WireError) {
-    let secret = config.credential().expose();
+    let secret = config.credential().map_or("", |c| c.expose());
     if secret.is_empty() {
         return;
     }
