@@ -12,6 +12,8 @@
 //! - client-side rate limits at each provider's documented rate (a private module behind the
 //!   builder's [`rate_limits`](ClientBuilder::rate_limits));
 //! - [`clock`]: the time source of every wait, replaceable in tests;
+//! - envelopes: opening `{status, result}` bodies (a private module behind
+//!   [`Provider::envelope`]);
 //! - [`pagination`]: paginated lists as `Stream`s;
 //! - [`open_enum`](mod@open_enum): enums that keep values they do not know;
 //! - [`webhooks`]: typed webhook events and shared-secret checks;
@@ -24,6 +26,7 @@
 
 pub mod clock;
 pub mod config;
+mod envelope;
 pub mod error;
 mod limiter;
 pub mod open_enum;

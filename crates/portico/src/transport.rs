@@ -26,7 +26,7 @@ use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
-use crate::provider::{Envelope, EnvelopeMode, Operation, Provider, QueryArrays};
+use crate::provider::{EnvelopeMode, Operation, Provider, QueryArrays};
 use crate::retry::{self, Failure};
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
@@ -422,7 +422,7 @@ async fn attempt(
             return Attempt::Success(status, headers, body);
         };
         let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
-        let in_band = match open_envelope(envelope, mode, body.clone()) {
+        let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
             Ok(inner) => return Attempt::Success(status, headers, inner),
             Err(in_band) => in_band,
         };
@@ -547,38 +547,6 @@ fn provider_error(provider: &Provider, status: u16, body: &[u8]) -> WireError {
     let mut wire = WireError::new(kind, message);
     wire.code = code;
     wire
-}
-
-/// What a 2xx body means under the provider's envelope: the bytes the operation decodes, or the
-/// error the envelope reports.
-fn open_envelope(
-    envelope: &Envelope,
-    mode: EnvelopeMode,
-    body: Bytes,
-) -> Result<Bytes, Option<serde_json::Value>> {
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(value) => value,
-        // Not JSON at all: let the decoder say so, with the body excerpt.
-        Err(_) => return Ok(body),
-    };
-    let Some(status) = value.get(envelope.status) else {
-        return match mode {
-            EnvelopeMode::Optional => Ok(body),
-            _ => Err(None),
-        };
-    };
-    if !envelope.ok.matches(status) {
-        return Err(Some(value));
-    }
-    match mode {
-        EnvelopeMode::Whole => Ok(body),
-        EnvelopeMode::Unwrap | EnvelopeMode::Optional => {
-            let result = value
-                .get(envelope.result)
-                .unwrap_or(&serde_json::Value::Null);
-            Ok(Bytes::from(serde_json::to_vec(result).unwrap_or_default()))
-        }
-    }
 }
 
 fn fill_from_reply(
@@ -759,9 +727,7 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
 
 #[cfg(test)]
 mod tests {
-    use super::{bracket_arrays, open_envelope, retry_after_in_text};
-    use crate::provider::{Envelope, EnvelopeMode, EnvelopeOk};
-    use bytes::Bytes;
+    use super::{bracket_arrays, retry_after_in_text};
     use std::time::Duration;
 
     #[test]
@@ -782,47 +748,6 @@ mod tests {
         let mut bare = reqwest::Url::parse("https://api.example.com/data").unwrap();
         bracket_arrays(&mut bare, &["variables"]);
         assert_eq!(bare.as_str(), "https://api.example.com/data");
-    }
-
-    #[test]
-    fn a_boolean_envelope_opens_or_reports_its_error() {
-        let tago = Envelope {
-            status: "status",
-            ok: EnvelopeOk::Bool(true),
-            result: "result",
-        };
-        let open = |mode, body: &str| open_envelope(&tago, mode, Bytes::from(body.to_string()));
-        assert_eq!(
-            open(
-                EnvelopeMode::Unwrap,
-                r#"{"status":true,"result":"2 Data Added"}"#
-            )
-            .unwrap(),
-            Bytes::from_static(br#""2 Data Added""#)
-        );
-        let error = open(
-            EnvelopeMode::Unwrap,
-            r#"{"status":false,"message":"Authorization Denied"}"#,
-        );
-        assert_eq!(
-            error.unwrap_err().unwrap()["message"],
-            "Authorization Denied"
-        );
-        // Unwrapped replies: an error for `Unwrap`, taken as they are for `Optional`.
-        assert_eq!(
-            open(EnvelopeMode::Unwrap, r#"{"url":"x"}"#).unwrap_err(),
-            None
-        );
-        assert_eq!(
-            open(EnvelopeMode::Optional, r#"{"url":"x"}"#).unwrap(),
-            Bytes::from_static(br#"{"url":"x"}"#)
-        );
-        assert_eq!(
-            open(EnvelopeMode::Whole, r#"{"status":true,"result":[]}"#).unwrap(),
-            Bytes::from_static(br#"{"status":true,"result":[]}"#)
-        );
-        // `"true"` is not `true`.
-        assert!(open(EnvelopeMode::Unwrap, r#"{"status":"true","result":1}"#).is_err());
     }
 
     #[test]
