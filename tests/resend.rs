@@ -687,7 +687,16 @@ async fn create_api_key() {
     insta::assert_json_snapshot!(sent.json());
     let expected = example("resend", "create_api_key");
     assert_eq!(key.id, expected["id"].as_str().unwrap());
-    assert_eq!(key.token.as_deref(), expected["token"].as_str());
+    assert_eq!(
+        key.token.as_ref().map(portico::Secret::expose),
+        expected["token"].as_str()
+    );
+    // The new key is a secret: its Debug does not show it.
+    let shown = format!("{:?}", key.into_inner());
+    assert!(
+        !shown.contains(expected["token"].as_str().unwrap()),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -1655,7 +1664,7 @@ async fn create_webhook() {
     let expected = example("resend", "create_webhook");
     assert_eq!(reply.id, expected["id"].as_str().unwrap());
     assert_eq!(
-        reply.signing_secret.as_deref(),
+        reply.signing_secret.as_ref().map(portico::Secret::expose),
         expected["signing_secret"].as_str()
     );
 }
@@ -1700,7 +1709,7 @@ async fn get_webhook() {
     assert_eq!(webhook.id, expected["id"].as_str().unwrap());
     assert_eq!(webhook.endpoint.as_deref(), expected["endpoint"].as_str());
     assert_eq!(
-        webhook.signing_secret.as_deref(),
+        webhook.signing_secret.as_ref().map(portico::Secret::expose),
         expected["signing_secret"].as_str()
     );
     assert_eq!(webhook.status, Some(types::EnablementStatus::Enabled));

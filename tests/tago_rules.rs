@@ -468,3 +468,24 @@ async fn a_client_without_a_token_can_log_in_and_nothing_else() {
         None
     );
 }
+
+#[tokio::test]
+async fn tokens_in_replies_are_secrets() {
+    let wire = Wire::json(201, wire_example("create_device_token")).await;
+    let reply = client(&wire)
+        .create_device_token()
+        .body_map(|t| {
+            t.device(DEVICE)
+                .name("gateway")
+                .permission(types::DeviceTokenPermission::Write)
+        })
+        .send()
+        .await
+        .unwrap();
+    let token = reply.token.clone().expect("a token");
+    let shown = format!("{:?}", reply.into_inner());
+    assert!(!shown.contains(token.expose()), "{shown}");
+    assert!(shown.contains("Secret([REDACTED])"), "{shown}");
+    // The value is there for whoever needs it: a device client for the new token.
+    assert!(DeviceClient::new(token.expose()).is_ok());
+}

@@ -848,9 +848,8 @@ pub mod types {
     pub struct CreateApiKeyResponse {
         /// The key's id (a UUID).
         pub id: ::std::string::String,
-        /// The secret key, `re_…`. Returned only here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl CreateApiKeyResponse {
         pub fn builder() -> builder::CreateApiKeyResponse {
@@ -3479,9 +3478,8 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object.
         pub object: ::std::string::String,
-        /// The secret (`whsec_…`) used to verify the signature of each delivery.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signing_secret: ::std::option::Option<::std::string::String>,
+        pub signing_secret: ::std::option::Option<::portico::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::EnablementStatus>,
     }
@@ -3497,9 +3495,8 @@ pub mod types {
         pub id: ::std::string::String,
         /// The kind of object.
         pub object: ::std::string::String,
-        /// The secret (`whsec_…`) used to verify the signature of each delivery.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signing_secret: ::std::option::Option<::std::string::String>,
+        pub signing_secret: ::std::option::Option<::portico::Secret>,
     }
     impl WebhookCreated {
         pub fn builder() -> builder::WebhookCreated {
@@ -7362,7 +7359,7 @@ pub mod types {
         pub struct CreateApiKeyResponse {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -7387,7 +7384,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -16978,7 +16975,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             object: ::std::result::Result<::std::string::String, ::std::string::String>,
             signing_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -17054,7 +17051,7 @@ pub mod types {
             }
             pub fn signing_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.signing_secret = value.try_into().map_err(|e| {
@@ -17107,7 +17104,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             object: ::std::result::Result<::std::string::String, ::std::string::String>,
             signing_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -17143,7 +17140,7 @@ pub mod types {
             }
             pub fn signing_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.signing_secret = value.try_into().map_err(|e| {

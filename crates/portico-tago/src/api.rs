@@ -329,9 +329,8 @@ pub mod types {
         /// The analysis's tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<Tag>,
-        /// The analysis token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
         /// When it last changed; ISO 8601 date-time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
@@ -373,9 +372,8 @@ pub mod types {
     /// An analysis token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AnalysisTokenReply {
-        /// The analysis token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub analysis_token: ::std::option::Option<::std::string::String>,
+        pub analysis_token: ::std::option::Option<::portico::Secret>,
     }
     impl AnalysisTokenReply {
         pub fn builder() -> builder::AnalysisTokenReply {
@@ -945,9 +943,8 @@ pub mod types {
         /// The new analysis's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        /// Its analysis token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl CreateAnalysisReply {
         pub fn builder() -> builder::CreateAnalysisReply {
@@ -1159,9 +1156,8 @@ pub mod types {
         pub expire_time: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<crate::types::DeviceTokenPermission>,
-        /// The new token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl CreateDeviceTokenReply {
         pub fn builder() -> builder::CreateDeviceTokenReply {
@@ -1241,9 +1237,8 @@ pub mod types {
         pub expire_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<crate::types::ProfileTokenPermission>,
-        /// The new token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl CreateProfileTokenReply {
         pub fn builder() -> builder::CreateProfileTokenReply {
@@ -1386,9 +1381,8 @@ pub mod types {
         /// The profile it is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<::std::string::String>,
-        /// The new profile token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl CredentialsTokenReply {
         pub fn builder() -> builder::CredentialsTokenReply {
@@ -2270,9 +2264,8 @@ pub mod types {
         pub bucket_id: ::std::option::Option<::std::string::String>,
         /// The new device's id.
         pub device_id: ::std::string::String,
-        /// The device's first device token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl DeviceCreatedJs {
         pub fn builder() -> builder::DeviceCreatedJs {
@@ -2285,9 +2278,8 @@ pub mod types {
         /// The new device's id.
         #[serde(rename = "deviceID")]
         pub device_id: ::std::string::String,
-        /// The device's first device token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl DeviceCreatedSpec {
         pub fn builder() -> builder::DeviceCreatedSpec {
@@ -2361,9 +2353,8 @@ pub mod types {
         /// A serial number tied to the token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub serie_number: ::std::option::Option<::std::string::String>,
-        /// The token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
         /// The kind of token.
         #[serde(
             rename = "type",
@@ -3481,9 +3472,8 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<crate::types::ProfileTokenPermission>,
-        /// The token (a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl ProfileToken {
         pub fn builder() -> builder::ProfileToken {
@@ -3516,9 +3506,8 @@ pub mod types {
         /// When it expires (`never`, or an ISO 8601 date-time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_time: ::std::option::Option<::std::string::String>,
-        /// The share token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl PublicShareToken {
         pub fn builder() -> builder::PublicShareToken {
@@ -3834,9 +3823,8 @@ pub mod types {
         /// The user's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub run_user: ::std::option::Option<::std::string::String>,
-        /// The session token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::portico::Secret>,
     }
     impl RunUserSession {
         pub fn builder() -> builder::RunUserSession {
@@ -4375,9 +4363,8 @@ pub mod types {
     /// A token for embedding one widget.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct WidgetToken {
-        /// The embed token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub widget_token: ::std::option::Option<::std::string::String>,
+        pub widget_token: ::std::option::Option<::portico::Secret>,
     }
     impl WidgetToken {
         pub fn builder() -> builder::WidgetToken {
@@ -5709,7 +5696,7 @@ pub mod types {
             >,
             tags: ::std::result::Result<::std::vec::Vec<super::Tag>, ::std::string::String>,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -5886,7 +5873,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -5991,7 +5978,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AnalysisTokenReply {
             analysis_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -6005,7 +5992,7 @@ pub mod types {
         impl AnalysisTokenReply {
             pub fn analysis_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.analysis_token = value.try_into().map_err(|e| {
@@ -8059,7 +8046,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -8084,7 +8071,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -8966,7 +8953,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -9015,7 +9002,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -9368,7 +9355,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -9406,7 +9393,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -10028,7 +10015,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -10088,7 +10075,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -12119,7 +12106,7 @@ pub mod types {
             >,
             device_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -12155,7 +12142,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -12189,7 +12176,7 @@ pub mod types {
         pub struct DeviceCreatedSpec {
             device_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -12214,7 +12201,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -12339,7 +12326,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -12475,7 +12462,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -16644,7 +16631,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -16704,7 +16691,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -16745,7 +16732,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -16770,7 +16757,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -17576,7 +17563,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -17634,7 +17621,7 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -19340,7 +19327,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WidgetToken {
             widget_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -19354,7 +19341,7 @@ pub mod types {
         impl WidgetToken {
             pub fn widget_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.widget_token = value
