@@ -3274,7 +3274,7 @@ async fn login() {
             b.email(EMAIL)
                 .password(PASSWORD)
                 .otp_type(Some(types::OtpType::Email))
-                .pin_code(Some("482913".to_string()))
+                .pin_code(Some("482913".into()))
         })
         .send()
         .await
@@ -3301,7 +3301,7 @@ async fn request_login_otp() {
         .request_login_otp()
         .body_map(|b| {
             b.email(Some(EMAIL.to_string()))
-                .password(Some(PASSWORD.to_string()))
+                .password(Some(PASSWORD.into()))
                 .otp_type(Some(types::OtpType::Sms))
         })
         .send()
@@ -3328,7 +3328,7 @@ async fn create_profile_token_from_credentials() {
                 .password(PASSWORD)
                 .name("portico-cli")
                 .otp_type(Some(types::OtpType::Authenticator))
-                .pin_code(Some("482913".to_string()))
+                .pin_code(Some("482913".into()))
         })
         .send()
         .await
@@ -3430,7 +3430,7 @@ async fn enable_otp() {
         .type_(types::OtpType::Authenticator)
         .body_map(|b| {
             b.email(Some(EMAIL.to_string()))
-                .password(Some(PASSWORD.to_string()))
+                .password(Some(PASSWORD.into()))
         })
         .send()
         .await
@@ -3450,7 +3450,7 @@ async fn disable_otp() {
         .type_(types::OtpType::Sms)
         .body_map(|b| {
             b.email(Some(EMAIL.to_string()))
-                .password(Some(PASSWORD.to_string()))
+                .password(Some(PASSWORD.into()))
         })
         .send()
         .await
@@ -3468,7 +3468,7 @@ async fn confirm_otp() {
     let reply = client(&wire)
         .confirm_otp()
         .type_(types::OtpType::Email)
-        .body_map(|b| b.pin_code(Some("482913".to_string())))
+        .body_map(|b| b.pin_code(Some("482913".into())))
         .send()
         .await
         .expect("confirmed");
@@ -3583,7 +3583,7 @@ async fn delete_profile() {
     let reply = client(&wire)
         .delete_profile()
         .id(OTHER_PROFILE)
-        .body_map(|b| b.password(PASSWORD).pin_code(Some("482913".to_string())))
+        .body_map(|b| b.password(PASSWORD).pin_code(Some("482913".into())))
         .send()
         .await
         .expect("deleted");
@@ -3781,7 +3781,7 @@ async fn create_profile_token() {
                 .permission(types::ProfileTokenPermission::Read)
                 .expire_time(Some("6 months".to_string()))
                 .email(Some(EMAIL.to_string()))
-                .password(Some(PASSWORD.to_string()))
+                .password(Some(PASSWORD.into()))
         })
         .send()
         .await
@@ -4136,7 +4136,7 @@ async fn get_backup_download_url() {
         .body_map(|b| {
             b.password(PASSWORD)
                 .otp_type(Some(types::OtpType::Authenticator))
-                .pin_code(Some("482913".to_string()))
+                .pin_code(Some("482913".into()))
         })
         .send()
         .await

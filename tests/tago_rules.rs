@@ -489,3 +489,22 @@ async fn tokens_in_replies_are_secrets() {
     // The value is there for whoever needs it: a device client for the new token.
     assert!(DeviceClient::new(token.expose()).is_ok());
 }
+
+#[test]
+fn passwords_in_requests_do_not_show_in_debug() {
+    let login: types::LoginRequest = types::LoginRequest::builder()
+        .email("ops@example.com")
+        .password("correct horse battery staple")
+        .pin_code(Some("482913".into()))
+        .try_into()
+        .unwrap();
+    let shown = format!("{login:?}");
+    assert!(
+        !shown.contains("correct horse") && !shown.contains("482913"),
+        "{shown}"
+    );
+    // On the wire they are the plain values.
+    let json = serde_json::to_value(&login).unwrap();
+    assert_eq!(json["password"], "correct horse battery staple");
+    assert_eq!(json["pin_code"], "482913");
+}

@@ -512,11 +512,9 @@ pub mod types {
     pub struct BackupCredentialsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_type: ::std::option::Option<crate::types::OtpType>,
-        /// The account's password.
-        pub password: ::std::string::String,
-        /// The two-factor PIN, with `otp_type`.
+        pub password: ::portico::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
     }
     impl BackupCredentialsRequest {
         pub fn builder() -> builder::BackupCredentialsRequest {
@@ -719,8 +717,7 @@ pub mod types {
     /// Body of `change_password`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ChangePasswordRequest {
-        /// The new password.
-        pub password: ::std::string::String,
+        pub password: ::portico::Secret,
     }
     impl ChangePasswordRequest {
         pub fn builder() -> builder::ChangePasswordRequest {
@@ -868,8 +865,7 @@ pub mod types {
         /// The country.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
-        /// The password again, to confirm it.
-        pub cpassword: ::std::string::String,
+        pub cpassword: ::portico::Secret,
         /// Whether the account is for a developer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub developer: ::std::option::Option<bool>,
@@ -880,8 +876,7 @@ pub mod types {
         /// Whether to get the newsletter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub newsletter: ::std::option::Option<bool>,
-        /// The password.
-        pub password: ::std::string::String,
+        pub password: ::portico::Secret,
         /// The timezone, e.g. `Europe/Lisbon`.
         pub timezone: ::std::string::String,
     }
@@ -1258,13 +1253,11 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_type: ::std::option::Option<crate::types::OtpType>,
-        /// The account's password, when asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::portico::Secret>,
         pub permission: crate::types::ProfileTokenPermission,
-        /// The two-factor PIN, with `otp_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
     }
     impl CreateProfileTokenRequest {
         pub fn builder() -> builder::CreateProfileTokenRequest {
@@ -1327,8 +1320,7 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<UserOptions>,
-        /// The user's password.
-        pub password: ::std::string::String,
+        pub password: ::portico::Secret,
         /// The user's phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
@@ -1398,11 +1390,9 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_type: ::std::option::Option<crate::types::OtpType>,
-        /// The password.
-        pub password: ::std::string::String,
-        /// The two-factor PIN, with `otp_type`.
+        pub password: ::portico::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
         /// The profile to make the token for (from `login`).
         pub profile_id: ::std::string::String,
     }
@@ -2136,11 +2126,9 @@ pub mod types {
     /// Body of `delete_profile`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeleteProfileRequest {
-        /// The account's password.
-        pub password: ::std::string::String,
-        /// The two-factor PIN, when two-factor authentication is on.
+        pub password: ::portico::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
     }
     impl DeleteProfileRequest {
         pub fn builder() -> builder::DeleteProfileRequest {
@@ -2713,9 +2701,8 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<UserOptions>,
-        /// A new password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::portico::Secret>,
         /// The new phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
@@ -3041,9 +3028,8 @@ pub mod types {
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_type: ::std::option::Option<crate::types::OtpType>,
-        /// The password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::portico::Secret>,
     }
     impl LoginOtpRequest {
         pub fn builder() -> builder::LoginOtpRequest {
@@ -3090,11 +3076,9 @@ pub mod types {
         pub email: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_type: ::std::option::Option<crate::types::OtpType>,
-        /// The password.
-        pub password: ::std::string::String,
-        /// The two-factor PIN, with `otp_type`.
+        pub password: ::portico::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
     }
     impl LoginRequest {
         pub fn builder() -> builder::LoginRequest {
@@ -3256,9 +3240,8 @@ pub mod types {
     /// Body of `confirm_otp`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OtpConfirmRequest {
-        /// The PIN that was sent (or shown by the authenticator app).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin_code: ::std::option::Option<::std::string::String>,
+        pub pin_code: ::std::option::Option<::portico::Secret>,
     }
     impl OtpConfirmRequest {
         pub fn builder() -> builder::OtpConfirmRequest {
@@ -3271,9 +3254,8 @@ pub mod types {
         /// The login email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        /// The password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::portico::Secret>,
     }
     impl OtpCredentialsRequest {
         pub fn builder() -> builder::OtpCredentialsRequest {
@@ -6562,9 +6544,9 @@ pub mod types {
                 ::std::option::Option<crate::types::OtpType>,
                 ::std::string::String,
             >,
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -6590,7 +6572,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -6600,7 +6582,7 @@ pub mod types {
             }
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -7238,7 +7220,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ChangePasswordRequest {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for ChangePasswordRequest {
             fn default() -> Self {
@@ -7250,7 +7232,7 @@ pub mod types {
         impl ChangePasswordRequest {
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -7688,12 +7670,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            cpassword: ::std::result::Result<::std::string::String, ::std::string::String>,
+            cpassword: ::std::result::Result<::portico::Secret, ::std::string::String>,
             developer: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             newsletter: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CreateAccountRequest {
@@ -7734,7 +7716,7 @@ pub mod types {
             }
             pub fn cpassword<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cpassword = value
@@ -7784,7 +7766,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -9439,13 +9421,13 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             permission:
                 ::std::result::Result<crate::types::ProfileTokenPermission, ::std::string::String>,
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -9505,7 +9487,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -9525,7 +9507,7 @@ pub mod types {
             }
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -9753,7 +9735,7 @@ pub mod types {
                 ::std::option::Option<super::UserOptions>,
                 ::std::string::String,
             >,
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             phone: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9840,7 +9822,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -10117,9 +10099,9 @@ pub mod types {
                 ::std::option::Option<crate::types::OtpType>,
                 ::std::string::String,
             >,
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             profile_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10169,7 +10151,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -10179,7 +10161,7 @@ pub mod types {
             }
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -11597,9 +11579,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DeleteProfileRequest {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -11614,7 +11596,7 @@ pub mod types {
         impl DeleteProfileRequest {
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -11624,7 +11606,7 @@ pub mod types {
             }
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -13963,7 +13945,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
             phone: ::std::result::Result<
@@ -14055,7 +14037,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -14976,7 +14958,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -15012,7 +14994,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -15194,9 +15176,9 @@ pub mod types {
                 ::std::option::Option<crate::types::OtpType>,
                 ::std::string::String,
             >,
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
+            password: ::std::result::Result<::portico::Secret, ::std::string::String>,
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -15233,7 +15215,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::portico::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -15243,7 +15225,7 @@ pub mod types {
             }
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -15878,7 +15860,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OtpConfirmRequest {
             pin_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -15892,7 +15874,7 @@ pub mod types {
         impl OtpConfirmRequest {
             pub fn pin_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pin_code = value
@@ -15925,7 +15907,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::portico::Secret>,
                 ::std::string::String,
             >,
         }
@@ -15950,7 +15932,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::portico::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
