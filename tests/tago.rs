@@ -548,7 +548,7 @@ async fn list_device_tokens() {
     let wire = serve("list_device_tokens").await;
     let tokens = client(&wire)
         .list_device_tokens()
-        .device_id(DEVICE)
+        .id(DEVICE)
         .page(1u32)
         .amount(10u32)
         .fields(vec![
@@ -635,7 +635,7 @@ async fn delete_device_token() {
     let wire = serve("delete_device_token").await;
     let reply = client(&wire)
         .delete_device_token()
-        .token(DEVICE_TOKEN)
+        .id(DEVICE_TOKEN)
         .send()
         .await
         .expect("deleted");
@@ -2548,7 +2548,7 @@ async fn list_run_notifications() {
     let wire = serve("list_run_notifications").await;
     let notifications = client(&wire)
         .list_run_notifications()
-        .user_id(RUN_USER)
+        .id(RUN_USER)
         .send()
         .await
         .expect("listed");

@@ -381,7 +381,7 @@ pub mod types {
     /// Nango's error envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NangoError {
-        /// What went wrong
+        /// What went wrong, for a person.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -707,7 +707,7 @@ pub mod types {
     pub struct UserTokenRequest {
         /// The CRM, e.g. `hubspot`, `salesforce`, `pipedrive`.
         pub crm: UserTokenRequestCrm,
-        /// Your own id for the end user
+        /// Your own id for the end user, kept with the token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_user_id: ::std::option::Option<::std::string::String>,
     }

@@ -20917,17 +20917,17 @@ impl Client {
     ///
     /// The JS SDK asks for `name`, `token` and `permission`, ordered by `created_at,desc`. The reply is a bare list with no total: the last page is the first one shorter than `amount`.
     ///
-    /// Sends a `GET` request to `/device/token/{deviceID}`
+    /// Sends a `GET` request to `/device/token/{id}`
     ///
     /// Arguments:
-    /// - `device_id`: The device's id (24 hex characters).
+    /// - `id`: The device's id (24 hex characters).
     /// - `amount`: How many items per page, at least 1 (the SDKs ask for 20).
     /// - `fields`: The attributes each item should carry (sent as `fields[]`), e.g. `id`, `name`, `tags`. Left out, the server picks a default set.
     /// - `order_by`: The sort order, `<field>,asc` or `<field>,desc`, e.g. `name,asc` or `created_at,desc`.
     /// - `page`: Which page to return, from 1 (the first page when left out).
     /// ```ignore
     /// let response = client.list_device_tokens()
-    ///     .device_id(device_id)
+    ///     .id(id)
     ///     .amount(amount)
     ///     .fields(fields)
     ///     .order_by(order_by)
@@ -20940,13 +20940,13 @@ impl Client {
     }
     /// Delete a device token
     ///
-    /// Sends a `DELETE` request to `/device/token/{token}`
+    /// Sends a `DELETE` request to `/device/token/{id}`
     ///
     /// Arguments:
-    /// - `token`: The device token to delete (a UUID).
+    /// - `id`: The device token to delete (a UUID).
     /// ```ignore
     /// let response = client.delete_device_token()
-    ///     .token(token)
+    ///     .id(id)
     ///     .send()
     ///     .await;
     /// ```
@@ -22197,6 +22197,21 @@ impl Client {
     pub fn create_run_notification(&self) -> builder::CreateRunNotification<'_> {
         builder::CreateRunNotification::new(self)
     }
+    /// List the notifications of one TagoRUN user
+    ///
+    /// Sends a `GET` request to `/run/notification/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The TagoRUN user's id (24 hex characters).
+    /// ```ignore
+    /// let response = client.list_run_notifications()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn list_run_notifications(&self) -> builder::ListRunNotifications<'_> {
+        builder::ListRunNotifications::new(self)
+    }
     /// Change a TagoRUN user's notification
     ///
     /// Sends a `PUT` request to `/run/notification/{id}`
@@ -22228,21 +22243,6 @@ impl Client {
     /// ```
     pub fn delete_run_notification(&self) -> builder::DeleteRunNotification<'_> {
         builder::DeleteRunNotification::new(self)
-    }
-    /// List the notifications of one TagoRUN user
-    ///
-    /// Sends a `GET` request to `/run/notification/{userID}`
-    ///
-    /// Arguments:
-    /// - `user_id`: The TagoRUN user's id (24 hex characters).
-    /// ```ignore
-    /// let response = client.list_run_notifications()
-    ///     .user_id(user_id)
-    ///     .send()
-    ///     .await;
-    /// ```
-    pub fn list_run_notifications(&self) -> builder::ListRunNotifications<'_> {
-        builder::ListRunNotifications::new(self)
     }
     /// Get the TagoRUN SAML single sign-on settings
     ///
@@ -28783,7 +28783,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListDeviceTokens<'a> {
         client: &'a super::Client,
-        device_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
         amount: Result<Option<::std::num::NonZeroU32>, String>,
         fields: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         order_by: Result<Option<types::SortOrder>, String>,
@@ -28793,19 +28793,19 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                device_id: Err("device_id was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
                 amount: Ok(None),
                 fields: Ok(None),
                 order_by: Ok(None),
                 page: Ok(None),
             }
         }
-        pub fn device_id<V>(mut self, value: V) -> Self
+        pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.device_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for device_id failed".to_string()
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
             self
         }
@@ -28850,19 +28850,19 @@ pub mod builder {
             });
             self
         }
-        /// Sends a `GET` request to `/device/token/{deviceID}`
+        /// Sends a `GET` request to `/device/token/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeviceTokenList>, Error<::portico::WireError>> {
             let Self {
                 client,
-                device_id,
+                id,
                 amount,
                 fields,
                 order_by,
                 page,
             } = self;
-            let device_id = device_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let amount = amount.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
@@ -28870,7 +28870,7 @@ pub mod builder {
             let url = format!(
                 "{}/device/token/{}",
                 client.baseurl,
-                encode_path(&device_id.to_string()),
+                encode_path(&id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -28916,34 +28916,34 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteDeviceToken<'a> {
         client: &'a super::Client,
-        token: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteDeviceToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                token: Err("token was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
             }
         }
-        pub fn token<V>(mut self, value: V) -> Self
+        pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.token = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for token failed".to_string()
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
             self
         }
-        /// Sends a `DELETE` request to `/device/token/{token}`
+        /// Sends a `DELETE` request to `/device/token/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
-            let Self { client, token } = self;
-            let token = token.map_err(Error::InvalidRequest)?;
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/device/token/{}",
                 client.baseurl,
-                encode_path(&token.to_string()),
+                encode_path(&id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -35295,6 +35295,75 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::list_run_notifications`]
+    ///
+    /// [`Client::list_run_notifications`]: super::Client::list_run_notifications
+    #[derive(Debug, Clone)]
+    pub struct ListRunNotifications<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ListRunNotifications<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+            self
+        }
+        /// Sends a `GET` request to `/run/notification/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/run/notification/{}",
+                client.baseurl,
+                encode_path(&id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_run_notifications",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                400u16..=499u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /// Builder for [`Client::edit_run_notification`]
     ///
     /// [`Client::edit_run_notification`]: super::Client::edit_run_notification
@@ -35447,75 +35516,6 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_run_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /// Builder for [`Client::list_run_notifications`]
-    ///
-    /// [`Client::list_run_notifications`]: super::Client::list_run_notifications
-    #[derive(Debug, Clone)]
-    pub struct ListRunNotifications<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-    }
-    impl<'a> ListRunNotifications<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-            }
-        }
-        pub fn user_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
-            });
-            self
-        }
-        /// Sends a `GET` request to `/run/notification/{userID}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
-            let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/notification/{}",
-                client.baseurl,
-                encode_path(&user_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_run_notifications",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

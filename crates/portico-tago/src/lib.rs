@@ -1956,7 +1956,7 @@ impl Client {
     }
     /// Delete a device token.
     ///
-    /// `DELETE /device/token/{token}`; set its parameters on [`builder::DeleteDeviceToken`], then `.send().await`.
+    /// `DELETE /device/token/{id}`; set its parameters on [`builder::DeleteDeviceToken`], then `.send().await`.
     pub fn delete_device_token(&self) -> builder::DeleteDeviceToken<'_> {
         self.0.delete_device_token()
     }
@@ -2382,7 +2382,7 @@ impl Client {
     }
     /// List a device's tokens, one page at a time.
     ///
-    /// `GET /device/token/{deviceID}`; set its parameters on [`builder::ListDeviceTokens`], then `.send().await`.
+    /// `GET /device/token/{id}`; set its parameters on [`builder::ListDeviceTokens`], then `.send().await`.
     pub fn list_device_tokens(&self) -> builder::ListDeviceTokens<'_> {
         self.0.list_device_tokens()
     }
@@ -2418,7 +2418,7 @@ impl Client {
     }
     /// List the notifications of one TagoRUN user.
     ///
-    /// `GET /run/notification/{userID}`; set its parameters on [`builder::ListRunNotifications`], then `.send().await`.
+    /// `GET /run/notification/{id}`; set its parameters on [`builder::ListRunNotifications`], then `.send().await`.
     pub fn list_run_notifications(&self) -> builder::ListRunNotifications<'_> {
         self.0.list_run_notifications()
     }
