@@ -188,45 +188,41 @@ impl Sent {
     }
 }
 
+/// An operation of `specs/<provider>.yaml` and its one 2xx response, with that status.
+fn success(provider: &str, operation_id: &str) -> (u16, &'static Value) {
+    let op = spec(provider)["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
+        .unwrap_or_else(|| panic!("{operation_id}: no such operation in specs/{provider}.yaml"));
+    op["responses"]
+        .as_object()
+        .expect("responses")
+        .iter()
+        .find_map(|(status, reply)| {
+            let status = status
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (200..300).contains(s))?;
+            Some((status, reply))
+        })
+        .unwrap_or_else(|| panic!("{operation_id}: no 2xx reply"))
+}
+
 /// The success status of an operation in `specs/<provider>.yaml` (its one 2xx response).
 pub fn success_status(provider: &str, operation_id: &str) -> u16 {
-    let spec = spec(provider);
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for op in item.as_object().expect("path item").values() {
-            if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
-                let responses = op["responses"].as_object().expect("responses");
-                return responses
-                    .keys()
-                    .find_map(|s| s.parse::<u16>().ok().filter(|s| (200..300).contains(s)))
-                    .expect("a 2xx reply");
-            }
-        }
-    }
-    panic!("{operation_id}: no such operation in specs/{provider}.yaml");
+    success(provider, operation_id).0
 }
 
 /// The example of an operation's success reply in `specs/<provider>.yaml`.
 pub fn example(provider: &str, operation_id: &str) -> Value {
-    let spec = spec(provider);
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for op in item.as_object().expect("path item").values() {
-            if op.get("operationId").and_then(Value::as_str) != Some(operation_id) {
-                continue;
-            }
-            let responses = op["responses"].as_object().expect("responses");
-            let (_, success) = responses
-                .iter()
-                .find(|(s, _)| s.starts_with('2'))
-                .expect("a 2xx reply");
-            return success
-                .pointer("/content/application~1json/example")
-                .cloned()
-                .unwrap_or_else(|| {
-                    panic!("{operation_id}: the spec has no example for its success reply")
-                });
-        }
-    }
-    panic!("{operation_id}: no such operation in specs/{provider}.yaml");
+    success(provider, operation_id)
+        .1
+        .pointer("/content/application~1json/example")
+        .cloned()
+        .unwrap_or_else(|| panic!("{operation_id}: the spec has no example for its success reply"))
 }
 
 /// Helpers for the Resend wire tests.

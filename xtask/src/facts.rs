@@ -682,6 +682,21 @@ pub fn collect(spec: &Value) -> Result<Facts, String> {
             description: text("description")?,
         });
     }
+    if !token_clients.is_empty() {
+        // The client wrappers have no `for_user` and no hand-written multipart methods yet.
+        if user_credential.is_some() {
+            return Err(
+                "x-portico.token-clients and x-portico.user-credential cannot be combined (yet)"
+                    .into(),
+            );
+        }
+        if let Some(op) = operations.iter().find(|op| op.multipart.is_some()) {
+            return Err(format!(
+                "operation {}: multipart bodies are not supported with x-portico.token-clients (yet)",
+                op.id
+            ));
+        }
+    }
     for op in &operations {
         if let Some(token) = &op.token
             && !token_clients.iter().any(|t| &t.key == token)

@@ -359,7 +359,6 @@ fn open_enum(e: &crate::facts::Enum) -> TokenStream {
 /// `src/lib.rs`: crate docs, re-exports, provider data, hook, constructors, streams.
 pub fn lib_file(facts: &Facts) -> TokenStream {
     let crate_doc = crate_doc(facts);
-    let provider = provider_static(facts, &format_ident!("PROVIDER"), &facts.env, None);
     let title = &facts.title;
     let env = &facts.env;
     let new_doc = format!("A {title} client with this API key and the default settings.");
@@ -420,10 +419,6 @@ let theirs = client.for_user(\"5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15\")?;\n\
             title = facts.title,
             krate = format!("portico_{}", facts.provider),
         );
-        if !facts.token_clients.is_empty() {
-            // Token clients and end-user tokens do not meet in any spec yet.
-            return quote! { compile_error!("x-portico.user-credential with x-portico.token-clients is not supported"); };
-        }
         quote! {
             impl Client {
                 #[doc = #doc]
@@ -457,9 +452,9 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
         }
     });
     let clients = if facts.token_clients.is_empty() {
+        let provider = provider_static(facts, &format_ident!("PROVIDER"), &facts.env, None);
         quote! {
-        pub use api::{builder, types, ByteStream, Client, ResponseValue};
-            pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
+            pub use api::Client;
 
             #provider
 
@@ -513,6 +508,9 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
         #![doc = #crate_doc]
 
         mod api;
+
+        pub use api::{builder, types, ByteStream, ResponseValue};
+        pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
 
         #clients
 
@@ -704,12 +702,7 @@ let _ = client.{op}();\n\
             }
         }
     });
-    quote! {
-        pub use api::{builder, types, ByteStream, ResponseValue};
-        pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-
-        #(#out)*
-    }
+    quote! { #(#out)* }
 }
 
 fn multipart_method(op: &Operation, m: &crate::facts::Multipart) -> TokenStream {

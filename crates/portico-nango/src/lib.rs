@@ -38,7 +38,8 @@
 //! Operations: 16. Default server: `https://api.nango.dev/v1`.
 mod api;
 pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-pub use api::{ByteStream, Client, ResponseValue, builder, types};
+pub use api::Client;
+pub use api::{ByteStream, ResponseValue, builder, types};
 ///Nango, as `specs/nango.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     name: "nango",

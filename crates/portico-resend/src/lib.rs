@@ -36,7 +36,8 @@
 //! Operations: 104. Default server: `https://api.resend.com`.
 mod api;
 pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-pub use api::{ByteStream, Client, ResponseValue, builder, types};
+pub use api::Client;
+pub use api::{ByteStream, ResponseValue, builder, types};
 ///Resend, as `specs/resend.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     name: "resend",

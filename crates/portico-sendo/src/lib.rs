@@ -39,7 +39,8 @@
 //! Operations: 15. Default server: `https://api.sendo.dev`.
 mod api;
 pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-pub use api::{ByteStream, Client, ResponseValue, builder, types};
+pub use api::Client;
+pub use api::{ByteStream, ResponseValue, builder, types};
 ///Sendo, as `specs/sendo.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     name: "sendo",

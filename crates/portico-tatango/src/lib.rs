@@ -34,7 +34,8 @@
 //! Operations: 4. Default server: `https://api.v3.tatango.com`.
 mod api;
 pub use ::portico::{CallOptions, CallStats, Error, ErrorKind, RetryPolicy};
-pub use api::{ByteStream, Client, ResponseValue, builder, types};
+pub use api::Client;
+pub use api::{ByteStream, ResponseValue, builder, types};
 ///Tatango, as `specs/tatango.yaml` describes it; read by the Portico runtime.
 pub static PROVIDER: ::portico::Provider = ::portico::Provider {
     name: "tatango",

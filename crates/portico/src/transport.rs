@@ -26,6 +26,7 @@ use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
+use crate::limiter::Limiter;
 use crate::provider::{EnvelopeMode, Operation, Provider, QueryArrays};
 use crate::retry::{self, Failure};
 
@@ -220,6 +221,9 @@ async fn run(
     let policy = options.retry;
     let clock = config.clock();
     let deadline = clock.now() + options.total_timeout;
+    // The client's limiter and the route's own, if it has one.
+    let route = operation.and_then(|op| config.route_limiter(op.id));
+    let limiters: Vec<&Limiter> = config.limiter().into_iter().chain(route).collect();
     let mut stats = CallStats::default();
     // Whether every attempt so far failed before anything was sent.
     let mut never_sent = true;
@@ -231,20 +235,13 @@ async fn run(
             .flatten();
 
         // Held until the attempt ends: the limiter dates the request by its end.
-        let mut permit = None;
-        let mut route_permit = None;
-        let route = operation.and_then(|op| config.route_limiter(op.id));
-        for (limiter, slot) in config
-            .limiter()
-            .map(|l| (l, &mut permit))
-            .into_iter()
-            .chain(route.map(|l| (l, &mut route_permit)))
-        {
+        let mut permits = Vec::with_capacity(limiters.len());
+        for limiter in &limiters {
             match limiter.acquire(clock, deadline).await {
                 Ok(taken) => {
                     stats.rate_limit_wait += taken.waited;
                     delay += taken.waited;
-                    *slot = Some(taken);
+                    permits.push(taken);
                 }
                 Err(needed) => {
                     let mut wire = WireError::new(
@@ -284,10 +281,10 @@ async fn run(
         let outcome = attempt(config, operation, http, request, &span)
             .instrument(span.clone())
             .await;
-        drop((permit, route_permit));
+        drop(permits);
         let (failure, mut wire, headers) = match outcome {
             Attempt::Success(status, mut headers, body) => {
-                if let Some(limiter) = config.limiter() {
+                for limiter in &limiters {
                     limiter.succeeded();
                 }
                 if stats.attempts == 1 {
@@ -313,10 +310,10 @@ async fn run(
                 .then(|| wire.rate_limit.as_ref()?.reset_after)
                 .flatten()
         });
-        if wire.status == Some(429)
-            && let Some(limiter) = config.limiter()
-        {
-            limiter.throttled(clock.now(), hint);
+        if wire.status == Some(429) {
+            for limiter in &limiters {
+                limiter.throttled(clock.now(), hint);
+            }
         }
         if let Some(hint) = hint {
             wire.retry_after_ms = Some(hint.as_millis() as u64);
