@@ -7,7 +7,7 @@
 use portico::ErrorKind;
 use portico_nango::{Client, StreamExt as _, types};
 use portico_tests::nango::{client, sent, serve, wire_example};
-use portico_tests::{CANARY_KEY, USER_TOKEN, Wire, example};
+use portico_tests::{CANARY_KEY, Server, USER_TOKEN, UUID_KEY, Wire, example};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -349,7 +349,7 @@ async fn create_user_token() {
     let wire = serve("create_user_token").await;
     // Minting a user token needs only the API key: a client without one can do it.
     let no_user = Client::builder()
-        .api_key(CANARY_KEY)
+        .api_key(UUID_KEY)
         .base_url(wire.url())
         .build()
         .unwrap();
@@ -472,7 +472,7 @@ async fn a_2xx_body_outside_the_envelope_is_a_decode_error() {
 async fn an_end_user_operation_without_a_user_token_fails_before_sending() {
     let wire = serve("get_contact").await;
     let no_user = Client::builder()
-        .api_key(CANARY_KEY)
+        .api_key(UUID_KEY)
         .base_url(wire.url())
         .build()
         .unwrap();
@@ -486,7 +486,7 @@ async fn an_end_user_operation_without_a_user_token_fails_before_sending() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
     assert!(err.message().contains("for_user"), "{err}");
     assert!(!err.was_sent());
-    assert!(wire.server.received_requests().await.unwrap().is_empty());
+    assert!(wire.received().await.is_empty());
 }
 
 #[tokio::test]
@@ -498,14 +498,8 @@ async fn for_user_sends_the_other_token_and_keeps_the_rest() {
         .unwrap();
     other.get_account().id(ACCOUNT).send().await.unwrap();
     client.get_account().id(ACCOUNT).send().await.unwrap();
-    let requests = wire.server.received_requests().await.unwrap();
-    let user = |i: usize| {
-        requests[i]
-            .headers
-            .get("x-user-account")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
+    let requests = wire.received().await;
+    let user = |i: usize| requests[i].header("x-user-account").map(str::to_string);
     assert_eq!(
         user(0).as_deref(),
         Some("0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e")
@@ -517,15 +511,15 @@ async fn for_user_sends_the_other_token_and_keeps_the_rest() {
     );
     for request in &requests {
         assert_eq!(
-            request.headers.get("authorization").unwrap(),
-            &format!("Bearer {CANARY_KEY}")
+            request.header("authorization"),
+            Some(format!("Bearer {UUID_KEY}").as_str())
         );
     }
     for bad in ["", "  ", "line\nbreak"] {
         let err = client.for_user(bad).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{bad:?}");
     }
-    assert!(!format!("{other:?}").contains(CANARY_KEY));
+    assert!(!format!("{other:?}").contains(UUID_KEY));
 }
 
 #[tokio::test]
@@ -540,7 +534,7 @@ async fn both_credentials_from_the_builder_and_a_bad_page_size_fails_before_send
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
     assert!(err.message().contains("page_size"), "{err}");
-    assert!(wire.server.received_requests().await.unwrap().is_empty());
+    assert!(wire.received().await.is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------

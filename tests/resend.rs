@@ -72,7 +72,7 @@ async fn create_contact_import() {
             .unwrap()
             .starts_with("multipart/form-data; boundary=")
     );
-    let body = String::from_utf8_lossy(&sent.0.body);
+    let body = String::from_utf8_lossy(&sent.body);
     assert!(
         body.contains("name=\"file\"; filename=\"contacts.csv\"") && body.contains("a@b.dev"),
         "{body}"

@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use portico::ErrorKind;
 use portico_sendo::types;
 use portico_tests::sendo::{client, sent, serve};
-use portico_tests::{CANARY_KEY, Sent, Wire, example};
+use portico_tests::{CANARY_KEY, Mocked, Sent, Server, Wire, example};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -604,7 +604,7 @@ async fn rate_limit_headers_of_a_success_reply_are_readable() {
 
 #[tokio::test]
 async fn a_reply_without_rate_limit_headers_has_none() {
-    let wire = serve("get_campaign").await;
+    let wire = Wire::json(200, example("sendo", "get_campaign")).await;
     let reply = client(&wire)
         .get_campaign()
         .id("CK7Q2M9X")
@@ -774,7 +774,7 @@ async fn the_api_key_never_appears_in_debug_display_or_errors() {
 // ---------------------------------------------------------------------------------------------
 
 /// Sends `send_message` with `to` and `body` to a server that would accept anything.
-async fn send_with(to: &str, body: &str) -> (Wire, Result<(), portico::Error>) {
+async fn send_with(to: &str, body: &str) -> (Mocked, Result<(), portico::Error>) {
     let wire = serve("send_message").await;
     let result = client(&wire)
         .send_message()
@@ -799,10 +799,7 @@ async fn a_to_that_is_not_e164_fails_before_sending() {
         err.message()
     );
     assert_eq!(err.status(), None);
-    assert!(
-        wire.server.received_requests().await.unwrap().is_empty(),
-        "nothing may reach the server"
-    );
+    assert!(wire.received().await.is_empty(), "nothing may reach the server");
 }
 
 #[tokio::test]
@@ -813,10 +810,7 @@ async fn a_body_over_1500_characters_fails_before_sending() {
     assert!(!err.was_sent());
     assert!(err.message().contains("for body:"), "{}", err.message());
     assert!(err.message().contains("1500"), "{}", err.message());
-    assert!(
-        wire.server.received_requests().await.unwrap().is_empty(),
-        "nothing may reach the server"
-    );
+    assert!(wire.received().await.is_empty(), "nothing may reach the server");
 }
 
 #[tokio::test]
@@ -878,8 +872,8 @@ async fn page_requests(wire: &Wire) -> Vec<Sent> {
     requests
         .into_iter()
         .map(|request| {
-            let sent = Sent(request);
-            sent.assert_sent_by(&portico_sendo::PROVIDER);
+            let sent = Sent::from(request);
+            sent.assert_sent_by(&portico_sendo::PROVIDER, CANARY_KEY);
             sent
         })
         .collect()
@@ -1165,8 +1159,5 @@ async fn a_webhook_without_event_types_fails_before_sending() {
         "{}",
         err.message()
     );
-    assert!(
-        wire.server.received_requests().await.unwrap().is_empty(),
-        "nothing may reach the server"
-    );
+    assert!(wire.received().await.is_empty(), "nothing may reach the server");
 }

@@ -6,7 +6,7 @@
 use portico::{ErrorKind, RateLimitRule};
 use portico_tatango::{PROVIDER, types};
 use portico_tests::tatango::{client, sent, serve};
-use portico_tests::{CANARY_KEY, Wire, example};
+use portico_tests::{CANARY_KEY, Mocked, Server, Wire, example};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
@@ -399,7 +399,7 @@ async fn a_key_echoed_by_the_server_is_redacted() {
 
 /// The call must fail as an invalid argument naming `field` and saying `reason`, and the server
 /// must have received nothing.
-async fn assert_refused<T, E>(wire: &Wire, result: Result<T, E>, field: &str, reason: &str)
+async fn assert_refused<T, E>(wire: &Mocked, result: Result<T, E>, field: &str, reason: &str)
 where
     portico::Error: From<E>,
 {
@@ -423,7 +423,7 @@ where
     for text in [err.to_string(), format!("{err:?}")] {
         assert!(!text.contains(CANARY_KEY), "the key leaked: {text}");
     }
-    let received = wire.server.received_requests().await.unwrap();
+    let received = wire.received().await;
     assert!(
         received.is_empty(),
         "{field}: {} request(s) reached the server",
@@ -432,7 +432,7 @@ where
 }
 
 /// `send_sms` with these three values, against a server that would accept it.
-async fn try_sms(phone: &str, webhook: &str, content: &str) -> (Wire, Result<(), portico::Error>) {
+async fn try_sms(phone: &str, webhook: &str, content: &str) -> (Mocked, Result<(), portico::Error>) {
     let wire = serve("send_sms").await;
     let result = client(&wire)
         .send_sms()
@@ -530,7 +530,7 @@ async fn mms_subject_of_41_characters_is_refused() {
     // limit is enforced (before anything can be sent). Its error converts into `portico::Error`
     // with `?`, as an invalid argument.
     async fn send_with_subject(
-        wire: &Wire,
+        wire: &Mocked,
         subject: &str,
     ) -> Result<types::AcceptedResponse, portico::Error> {
         let subject: types::SendMmsRequestSubject = subject.parse()?;
@@ -554,7 +554,7 @@ async fn mms_subject_of_41_characters_is_refused() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(!err.was_sent());
     assert!(err.message().contains("longer than 40 characters"), "{err}");
-    assert!(wire.server.received_requests().await.unwrap().is_empty());
+    assert!(wire.received().await.is_empty());
 
     // Exactly 40 is sent, unchanged.
     let wire = serve("send_mms").await;
@@ -575,7 +575,7 @@ async fn mms_subject_of_41_characters_is_refused() {
 }
 
 /// `upload_whatsapp_template` with this language, against a server that would accept it.
-async fn try_template_language(language: &str) -> (Wire, Result<(), portico::Error>) {
+async fn try_template_language(language: &str) -> (Mocked, Result<(), portico::Error>) {
     let wire = serve("upload_whatsapp_template").await;
     let result = client(&wire)
         .upload_whatsapp_template()

@@ -1,20 +1,61 @@
-//! A recording server on loopback for wire tests: it answers with a canned reply and keeps every
-//! request it received, so a test can check method, path, query, headers and body as sent. The
-//! [`fault`] server answers each request as scripted, for the retry tests.
+//! Servers on loopback for wire tests, and what a test checks of the requests they received.
+//!
+//! - [`Mocked`]: `portico-mock` serving the provider's spec. It checks every request as the
+//!   provider would (route, credentials, parameters, body) and answers with the spec's example
+//!   in the provider's envelope, so a per-operation test that passes is also a contract test.
+//!   With `PORTICO_RECORD_DIR` set, every request it received is appended to
+//!   `<dir>/<provider>.jsonl`, for the Prism cross-check (`cargo xtask prism`).
+//! - [`Wire`]: a wiremock server answering every request with one canned reply, for the
+//!   replies a spec does not describe (errors, odd bodies).
+//! - [`fault`]: the scripted fault server of `portico-mock`, for the retry tests.
 
-pub mod fault;
+pub use portico_mock::fault;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// An API key that must never appear in any output: tests search for it.
 pub const CANARY_KEY: &str = "re_CANARY_9f8e7d6c5b4a";
 
+/// The canary as a Tatango key (`tatango_key_…`, which portico-mock insists on); it contains
+/// [`CANARY_KEY`], so a search for that finds this one too.
+pub const TATANGO_KEY: &str = "tatango_key_re_CANARY_9f8e7d6c5b4a";
+
+/// A canary shaped as Nango and TagoIO credentials are (a UUID, which portico-mock insists on).
+pub const UUID_KEY: &str = "ca4a7e00-9f8e-4d6c-8b4a-0c0ffee0ca4a";
+
 /// The end user's token of clients for providers that take one (Nango).
 pub const USER_TOKEN: &str = "5e3c1a7b-93f2-4d1e-8a6c-2b9f0d4e7a15";
+
+/// A server a test client can be pointed at.
+pub trait Server {
+    /// Its base URL (`http://127.0.0.1:<port>`).
+    fn url(&self) -> String;
+
+    /// The API key a client of `provider` presents to it.
+    fn api_key(&self, provider: &str) -> &'static str;
+
+    /// Every request it received, in order.
+    fn received(&self) -> impl std::future::Future<Output = Vec<Sent>>;
+
+    /// The one request it received.
+    fn single_request(&self) -> impl std::future::Future<Output = Sent> {
+        async {
+            let mut requests = self.received().await;
+            assert_eq!(
+                requests.len(),
+                1,
+                "expected exactly one request, got {}",
+                requests.len()
+            );
+            requests.remove(0)
+        }
+    }
+}
 
 /// A loopback server that answers every request with one reply.
 pub struct Wire {
@@ -39,54 +80,180 @@ impl Wire {
         self.server.uri()
     }
 
-    /// The one request the server received, after checking what every request must carry.
+    /// The one request the server received.
     pub async fn single_request(&self) -> Sent {
-        let mut requests = self
-            .server
-            .received_requests()
-            .await
-            .expect("recording is on");
-        assert_eq!(
-            requests.len(),
-            1,
-            "expected exactly one request, got {}",
-            requests.len()
-        );
-        Sent(requests.remove(0))
+        Server::single_request(self).await
     }
 }
 
-/// A request as the server received it.
-pub struct Sent(pub Request);
+impl Server for Wire {
+    fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    fn api_key(&self, _provider: &str) -> &'static str {
+        CANARY_KEY
+    }
+
+    async fn received(&self) -> Vec<Sent> {
+        self.server
+            .received_requests()
+            .await
+            .expect("recording is on")
+            .into_iter()
+            .map(Sent::from)
+            .collect()
+    }
+}
+
+/// portico-mock serving a provider's spec.
+pub struct Mocked {
+    pub server: portico_mock::MockServer,
+}
+
+impl Mocked {
+    /// Serves `provider`'s spec, rate limits off.
+    pub async fn start(provider: portico_mock::Provider) -> Mocked {
+        let server = portico_mock::MockServer::start(provider)
+            .await
+            .expect("portico-mock serves every spec");
+        Mocked { server }
+    }
+}
+
+impl Server for Mocked {
+    fn url(&self) -> String {
+        self.server.url()
+    }
+
+    fn api_key(&self, provider: &str) -> &'static str {
+        key_for(provider)
+    }
+
+    async fn received(&self) -> Vec<Sent> {
+        self.server.requests().into_iter().map(Sent::from).collect()
+    }
+}
+
+/// The canary in the shape `provider`'s credentials have.
+pub fn key_for(provider: &str) -> &'static str {
+    match provider {
+        "tatango" => TATANGO_KEY,
+        "nango" | "tago" => UUID_KEY,
+        _ => CANARY_KEY,
+    }
+}
+
+impl Drop for Mocked {
+    /// Appends what the mock received to `$PORTICO_RECORD_DIR/<provider>.jsonl`, when set.
+    fn drop(&mut self) {
+        let Some(dir) = std::env::var_os("PORTICO_RECORD_DIR") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("PORTICO_RECORD_DIR can be created");
+        let path = dir.join(format!("{}.jsonl", self.server.provider()));
+        let mut lines = String::new();
+        for request in self.server.requests() {
+            let line = json!({
+                "method": request.method,
+                "path": request.path,
+                "headers": request.headers,
+                "body": String::from_utf8_lossy(&request.body),
+            });
+            lines.push_str(&line.to_string());
+            lines.push('\n');
+        }
+        // One write per server: tests run in parallel threads, and short appends do not interleave.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(lines.as_bytes()))
+            .expect("the record file can be written");
+    }
+}
+
+/// A request as a server received it.
+pub struct Sent {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// Names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl From<wiremock::Request> for Sent {
+    fn from(request: wiremock::Request) -> Sent {
+        Sent {
+            method: request.method.to_string(),
+            path: request.url.path().to_string(),
+            query: request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            headers: request
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        v.to_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            body: request.body,
+        }
+    }
+}
+
+impl From<portico_mock::Recorded> for Sent {
+    fn from(request: portico_mock::Recorded) -> Sent {
+        let (path, query) = request
+            .path
+            .split_once('?')
+            .unwrap_or((request.path.as_str(), ""));
+        Sent {
+            method: request.method.clone(),
+            path: path.to_string(),
+            query: url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            headers: request.headers.clone(),
+            body: request.body,
+        }
+    }
+}
 
 impl Sent {
     pub fn method(&self) -> &str {
-        self.0.method.as_str()
+        &self.method
     }
 
     pub fn path(&self) -> &str {
-        self.0.url.path()
+        &self.path
     }
 
     /// Query pairs in order, decoded.
     pub fn query(&self) -> Vec<(String, String)> {
-        self.0
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
+        self.query.clone()
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.0.headers.get(name).and_then(|v| v.to_str().ok())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as JSON; `Value::Null` when empty.
     pub fn json(&self) -> Value {
-        if self.0.body.is_empty() {
+        if self.body.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&self.0.body).expect("the body is JSON")
+            serde_json::from_slice(&self.body).expect("the body is JSON")
         }
     }
 
@@ -108,14 +275,14 @@ impl Sent {
     }
 }
 
-/// A client of any generated provider crate for the recording server, with the canary key.
+/// A client of any generated provider crate for `server`, with the key it expects.
 ///
 /// Retries are off: these tests check one exchange each, and a retried 5xx would reach the
 /// server twice. Retries, budgets and rate limits have their own tests (`tests/resilience.rs`).
-pub fn client_for<C: portico::ProviderClient>(wire: &Wire) -> C {
+pub fn client_for<C: portico::ProviderClient>(server: &impl Server) -> C {
     portico::ClientBuilder::<C>::new()
-        .api_key(CANARY_KEY)
-        .base_url(wire.url())
+        .api_key(server.api_key(C::PROVIDER.name))
+        .base_url(server.url())
         .retry(portico::RetryPolicy::none())
         .build()
         .expect("client")
@@ -160,17 +327,17 @@ pub fn assert_every_operation_tested(provider: &str, source: &str, count: usize)
 }
 
 impl Sent {
-    /// Checks what every request of `provider`'s client carries: the canary key where the
+    /// Checks what every request of `provider`'s client carries: the key where the
     /// provider's `auth` says (and nowhere else), and the User-Agent `portico-<name>/<version>`.
-    pub fn assert_sent_by(&self, provider: &portico::Provider) {
+    pub fn assert_sent_by(&self, provider: &portico::Provider, key: &str) {
         match provider.auth {
             portico::Auth::Bearer => assert_eq!(
                 self.header("authorization"),
-                Some(format!("Bearer {CANARY_KEY}").as_str()),
+                Some(format!("Bearer {key}").as_str()),
                 "Bearer credential"
             ),
             portico::Auth::Header(name) => {
-                assert_eq!(self.header(name), Some(CANARY_KEY), "{name} credential");
+                assert_eq!(self.header(name), Some(key), "{name} credential");
                 assert_eq!(
                     self.header("authorization"),
                     None,
@@ -229,22 +396,23 @@ pub fn example(provider: &str, operation_id: &str) -> Value {
 pub mod resend {
     use portico_resend::Client;
 
-    use super::{Sent, Wire, example};
+    use super::{Mocked, Sent, Server};
 
-    /// A client for the recording server, with the canary key.
-    pub fn client(wire: &Wire) -> Client {
-        super::client_for(wire)
+    /// A client for `server`, with the key it expects.
+    pub fn client(server: &impl Server) -> Client {
+        super::client_for(server)
     }
 
-    /// A server that answers with the spec's example for `operation_id`.
-    pub async fn serve(operation_id: &str) -> Wire {
-        Wire::json(200, example("resend", operation_id)).await
+    /// portico-mock serving Resend's spec.
+    pub async fn serve(_operation_id: &str) -> Mocked {
+        Mocked::start(portico_mock::Provider::Resend).await
     }
 
-    /// The checks every Resend request passes: Bearer key and Portico's User-Agent.
-    pub async fn sent(wire: &Wire) -> Sent {
-        let sent = wire.single_request().await;
-        sent.assert_sent_by(&portico_resend::PROVIDER);
+    /// The one request `server` received, after the checks every Resend request passes:
+    /// Bearer key and Portico's User-Agent.
+    pub async fn sent(server: &impl Server) -> Sent {
+        let sent = server.single_request().await;
+        sent.assert_sent_by(&portico_resend::PROVIDER, server.api_key("resend"));
         sent
     }
 }
@@ -253,23 +421,23 @@ pub mod resend {
 pub mod tatango {
     use portico_tatango::Client;
 
-    use super::{Sent, Wire, example};
+    use super::{Mocked, Sent, Server};
 
-    /// A client for the recording server, with the canary key.
-    pub fn client(wire: &Wire) -> Client {
-        super::client_for(wire)
+    /// A client for `server`, with the key it expects.
+    pub fn client(server: &impl Server) -> Client {
+        super::client_for(server)
     }
 
-    /// A server that answers 202 with the spec's example for `operation_id`.
-    pub async fn serve(operation_id: &str) -> Wire {
-        Wire::json(202, example("tatango", operation_id)).await
+    /// portico-mock serving Tatango's spec.
+    pub async fn serve(_operation_id: &str) -> Mocked {
+        Mocked::start(portico_mock::Provider::Tatango).await
     }
 
-    /// The checks every Tatango request passes: the key in `x-api-key`, no `Authorization`,
-    /// Portico's User-Agent.
-    pub async fn sent(wire: &Wire) -> Sent {
-        let sent = wire.single_request().await;
-        sent.assert_sent_by(&portico_tatango::PROVIDER);
+    /// The one request `server` received, after the checks every Tatango request passes: the
+    /// key in `x-api-key`, no `Authorization`, Portico's User-Agent.
+    pub async fn sent(server: &impl Server) -> Sent {
+        let sent = server.single_request().await;
+        sent.assert_sent_by(&portico_tatango::PROVIDER, server.api_key("tatango"));
         sent
     }
 }
@@ -278,22 +446,23 @@ pub mod tatango {
 pub mod sendo {
     use portico_sendo::Client;
 
-    use super::{Sent, Wire, example};
+    use super::{Mocked, Sent, Server};
 
-    /// A client for the recording server, with the canary key.
-    pub fn client(wire: &Wire) -> Client {
-        super::client_for(wire)
+    /// A client for `server`, with the key it expects.
+    pub fn client(server: &impl Server) -> Client {
+        super::client_for(server)
     }
 
-    /// A server that answers 200 with the spec's example for `operation_id`.
-    pub async fn serve(operation_id: &str) -> Wire {
-        Wire::json(200, example("sendo", operation_id)).await
+    /// portico-mock serving Sendo's spec.
+    pub async fn serve(_operation_id: &str) -> Mocked {
+        Mocked::start(portico_mock::Provider::Sendo).await
     }
 
-    /// The checks every Sendo request passes: Bearer key and Portico's User-Agent.
-    pub async fn sent(wire: &Wire) -> Sent {
-        let sent = wire.single_request().await;
-        sent.assert_sent_by(&portico_sendo::PROVIDER);
+    /// The one request `server` received, after the checks every Sendo request passes: Bearer
+    /// key and Portico's User-Agent.
+    pub async fn sent(server: &impl Server) -> Sent {
+        let sent = server.single_request().await;
+        sent.assert_sent_by(&portico_sendo::PROVIDER, server.api_key("sendo"));
         sent
     }
 }
@@ -303,14 +472,14 @@ pub mod nango {
     use portico_nango::Client;
     use serde_json::{Value, json};
 
-    use super::{CANARY_KEY, Sent, USER_TOKEN, Wire, example};
+    use super::{Mocked, Sent, Server, USER_TOKEN, example};
 
-    /// A client for the recording server, with the canary key and [`USER_TOKEN`], no retries.
-    pub fn client(wire: &Wire) -> Client {
+    /// A client for `server`, with the key it expects and [`USER_TOKEN`], no retries.
+    pub fn client(server: &impl Server) -> Client {
         Client::builder()
-            .api_key(CANARY_KEY)
+            .api_key(server.api_key("nango"))
             .user_token(USER_TOKEN)
-            .base_url(wire.url())
+            .base_url(server.url())
             .retry(portico::RetryPolicy::none())
             .build()
             .expect("client")
@@ -329,20 +498,17 @@ pub mod nango {
         }
     }
 
-    /// A server that answers with the enveloped example for `operation_id`.
-    pub async fn serve(operation_id: &str) -> Wire {
-        let status = match operation_id {
-            id if id.starts_with("create_") => 201,
-            _ => 200,
-        };
-        Wire::json(status, wire_example(operation_id)).await
+    /// portico-mock serving Nango's spec.
+    pub async fn serve(_operation_id: &str) -> Mocked {
+        Mocked::start(portico_mock::Provider::Nango).await
     }
 
-    /// The checks every Nango request passes: Bearer key, Portico's User-Agent, and the end
-    /// user's token exactly when the operation acts for an end user.
-    pub async fn sent(wire: &Wire, operation_id: &str) -> Sent {
-        let sent = wire.single_request().await;
-        sent.assert_sent_by(&portico_nango::PROVIDER);
+    /// The one request `server` received, after the checks every Nango request passes: Bearer
+    /// key, Portico's User-Agent, and the end user's token exactly when the operation acts for
+    /// an end user.
+    pub async fn sent(server: &impl Server, operation_id: &str) -> Sent {
+        let sent = server.single_request().await;
+        sent.assert_sent_by(&portico_nango::PROVIDER, server.api_key("nango"));
         let needs_user = portico_nango::PROVIDER
             .operation(operation_id)
             .expect("an operation of the spec")
@@ -358,16 +524,16 @@ pub mod tago {
     use portico_tago::{Client, DeviceClient};
     use serde_json::{Value, json};
 
-    use super::{CANARY_KEY, Sent, Wire, example, success_status};
+    use super::{Mocked, Sent, Server, example};
 
-    /// A profile client for the recording server, with the canary token and no retries.
-    pub fn client(wire: &Wire) -> Client {
-        super::client_for(wire)
+    /// A profile client for `server`, with the token it expects and no retries.
+    pub fn client(server: &impl Server) -> Client {
+        super::client_for(server)
     }
 
-    /// A device client for the recording server, with the canary token and no retries.
-    pub fn device(wire: &Wire) -> DeviceClient {
-        super::client_for(wire)
+    /// A device client for `server`, with the token it expects and no retries.
+    pub fn device(server: &impl Server) -> DeviceClient {
+        super::client_for(server)
     }
 
     /// The spec's example for `operation_id` as it travels: `{"status": true, "result": …}`.
@@ -375,19 +541,17 @@ pub mod tago {
         json!({ "status": true, "result": example("tago", operation_id) })
     }
 
-    /// A server that answers with the operation's success status and its enveloped example.
-    pub async fn serve(operation_id: &str) -> Wire {
-        Wire::json(
-            success_status("tago", operation_id),
-            wire_example(operation_id),
-        )
-        .await
+    /// portico-mock serving TagoIO's spec.
+    pub async fn serve(_operation_id: &str) -> Mocked {
+        Mocked::start(portico_mock::Provider::Tago).await
     }
 
-    /// The checks every TagoIO request of `operation_id` passes: the token in the `token`
-    /// header (none for the routes that take no token), no `Authorization`, Portico's User-Agent.
-    pub async fn sent(wire: &Wire, operation_id: &str) -> Sent {
-        let sent = wire.single_request().await;
+    /// The one request `server` received, after the checks every TagoIO request of
+    /// `operation_id` passes: the token in the `token` header (none for the routes that take
+    /// no token), no `Authorization`, Portico's User-Agent.
+    pub async fn sent(server: &impl Server, operation_id: &str) -> Sent {
+        let sent = server.single_request().await;
+        let key = server.api_key("tago");
         let provider = if portico_tago::DEVICE_PROVIDER
             .operation(operation_id)
             .is_some()
@@ -405,8 +569,8 @@ pub mod tago {
             let agent = format!("portico-tago/{}", provider.crate_version);
             assert_eq!(sent.header("user-agent"), Some(agent.as_str()));
         } else {
-            sent.assert_sent_by(provider);
-            assert_eq!(sent.header("token"), Some(CANARY_KEY));
+            sent.assert_sent_by(provider, key);
+            assert_eq!(sent.header("token"), Some(key));
         }
         sent
     }
