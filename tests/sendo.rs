@@ -799,7 +799,10 @@ async fn a_to_that_is_not_e164_fails_before_sending() {
         err.message()
     );
     assert_eq!(err.status(), None);
-    assert!(wire.received().await.is_empty(), "nothing may reach the server");
+    assert!(
+        wire.received().await.is_empty(),
+        "nothing may reach the server"
+    );
 }
 
 #[tokio::test]
@@ -810,7 +813,10 @@ async fn a_body_over_1500_characters_fails_before_sending() {
     assert!(!err.was_sent());
     assert!(err.message().contains("for body:"), "{}", err.message());
     assert!(err.message().contains("1500"), "{}", err.message());
-    assert!(wire.received().await.is_empty(), "nothing may reach the server");
+    assert!(
+        wire.received().await.is_empty(),
+        "nothing may reach the server"
+    );
 }
 
 #[tokio::test]
@@ -1159,5 +1165,8 @@ async fn a_webhook_without_event_types_fails_before_sending() {
         "{}",
         err.message()
     );
-    assert!(wire.received().await.is_empty(), "nothing may reach the server");
+    assert!(
+        wire.received().await.is_empty(),
+        "nothing may reach the server"
+    );
 }

@@ -432,7 +432,11 @@ where
 }
 
 /// `send_sms` with these three values, against a server that would accept it.
-async fn try_sms(phone: &str, webhook: &str, content: &str) -> (Mocked, Result<(), portico::Error>) {
+async fn try_sms(
+    phone: &str,
+    webhook: &str,
+    content: &str,
+) -> (Mocked, Result<(), portico::Error>) {
     let wire = serve("send_sms").await;
     let result = client(&wire)
         .send_sms()

@@ -16,7 +16,7 @@
 //! let server = MockServer::start(Provider::Tatango).await?;
 //! server.inject(Fault::json(503, r#"{"message": "Service Unavailable"}"#, false));
 //! let reply = reqwest::Client::new()
-//!     .post(format!("{}/sms", server.url()))
+//!     .post(format!("{}/transactional_messages/send_sms", server.url()))
 //!     .header("x-api-key", "tatango_key_demo")
 //!     .send()
 //!     .await?;

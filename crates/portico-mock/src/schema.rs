@@ -238,7 +238,10 @@ fn bounds(rules: &Map<String, Value>, n: f64, at: &str) -> Result<(), Violation>
             n < min
         };
         if below {
-            return Err(Violation::new(at, format!("must be at least {min}, not {n}")));
+            return Err(Violation::new(
+                at,
+                format!("must be at least {min}, not {n}"),
+            ));
         }
     }
     if let Some(max) = rules.get("maximum").and_then(Value::as_f64) {
@@ -248,7 +251,10 @@ fn bounds(rules: &Map<String, Value>, n: f64, at: &str) -> Result<(), Violation>
             n > max
         };
         if above {
-            return Err(Violation::new(at, format!("must be at most {max}, not {n}")));
+            return Err(Violation::new(
+                at,
+                format!("must be at most {max}, not {n}"),
+            ));
         }
     }
     Ok(())
@@ -283,7 +289,10 @@ fn array(
     if rules.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
         for (i, item) in items.iter().enumerate() {
             if items[..i].contains(item) {
-                return Err(Violation::new(&format!("{at}/{i}"), "repeats an earlier item"));
+                return Err(Violation::new(
+                    &format!("{at}/{i}"),
+                    "repeats an earlier item",
+                ));
             }
         }
     }
@@ -446,7 +455,11 @@ mod tests {
 
     fn email(value: Value) -> Result<(), Violation> {
         let root = root();
-        check(&root, &json!({"$ref": "#/components/schemas/Email"}), &value)
+        check(
+            &root,
+            &json!({"$ref": "#/components/schemas/Email"}),
+            &value,
+        )
     }
 
     #[test]
@@ -461,18 +474,53 @@ mod tests {
     fn each_rule_is_named_with_its_place() {
         let cases = [
             (json!({}), "/to", "is required"),
-            (json!({"to": ["a@b", "c@d", "e@f"]}), "/to", "must have at most 2 items, not 3"),
-            (json!({"to": ["nobody"]}), "/to/0", "\"nobody\" does not match the pattern @"),
-            (json!({"to": [], "tags": ["c"]}), "/tags/0", "must be one of \"a\", \"b\", not \"c\""),
-            (json!({"to": [], "count": 0}), "/count", "must be at least 1, not 0"),
-            (json!({"to": [], "count": 1.5}), "/count", "must be an integer, not a number"),
-            (json!({"to": [], "count": 5_000_000_000u64}), "/count", "5000000000 does not fit in 32 bits"),
-            (json!({"to": [], "extra": 1}), "/extra", "is not a known field"),
-            (json!({"to": "a@b"}), "/to", "must be an array, not a string"),
+            (
+                json!({"to": ["a@b", "c@d", "e@f"]}),
+                "/to",
+                "must have at most 2 items, not 3",
+            ),
+            (
+                json!({"to": ["nobody"]}),
+                "/to/0",
+                "\"nobody\" does not match the pattern @",
+            ),
+            (
+                json!({"to": [], "tags": ["c"]}),
+                "/tags/0",
+                "must be one of \"a\", \"b\", not \"c\"",
+            ),
+            (
+                json!({"to": [], "count": 0}),
+                "/count",
+                "must be at least 1, not 0",
+            ),
+            (
+                json!({"to": [], "count": 1.5}),
+                "/count",
+                "must be an integer, not a number",
+            ),
+            (
+                json!({"to": [], "count": 5_000_000_000u64}),
+                "/count",
+                "5000000000 does not fit in 32 bits",
+            ),
+            (
+                json!({"to": [], "extra": 1}),
+                "/extra",
+                "is not a known field",
+            ),
+            (
+                json!({"to": "a@b"}),
+                "/to",
+                "must be an array, not a string",
+            ),
         ];
         for (value, pointer, message) in cases {
             let violation = email(value.clone()).expect_err(&value.to_string());
-            assert_eq!((violation.pointer.as_str(), violation.message.as_str()), (pointer, message));
+            assert_eq!(
+                (violation.pointer.as_str(), violation.message.as_str()),
+                (pointer, message)
+            );
         }
     }
 
@@ -500,7 +548,10 @@ mod tests {
             "count": {"type": "integer", "minimum": 1}
         }});
         let value = sample(&root, &schema);
-        assert_eq!(value, json!({"tags": ["a", "a"], "code": "stringxx", "count": 1}));
+        assert_eq!(
+            value,
+            json!({"tags": ["a", "a"], "code": "stringxx", "count": 1})
+        );
         assert_eq!(check(&root, &schema, &value), Ok(()));
         let example = json!({"type": "string", "example": "re_123"});
         assert_eq!(sample(&root, &example), json!("re_123"));

@@ -12,11 +12,11 @@ use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::Provider;
 use crate::fault::{Fault, Recorded};
 use crate::http::{self, Handler};
 use crate::schema::{self, Violation};
 use crate::spec::{Api, Location, Operation, Reply, SpecError, Window};
-use crate::Provider;
 
 /// The request header that injects a fault into the reply to its own request, for clients
 /// that cannot reach the server's handle (curl, another language's SDK). Directives, joined
@@ -307,7 +307,10 @@ impl Vars {
         while let Some(start) = rest.find('{') {
             out.push_str(&rest[..start]);
             let after = &rest[start + 1..];
-            match after.find('}').and_then(|end| Some((self.get(&after[..end])?, end))) {
+            match after
+                .find('}')
+                .and_then(|end| Some((self.get(&after[..end])?, end)))
+            {
                 Some((value, end)) => {
                     out.push_str(&value);
                     rest = &after[end + 1..];
@@ -489,11 +492,16 @@ impl State {
         let mut tightest: Option<(u32, u32, Duration)> = None;
         for (name, window) in &windows {
             let log = logs.entry(name.clone()).or_default();
-            while log.front().is_some_and(|t| now.duration_since(*t) >= window.per) {
+            while log
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= window.per)
+            {
                 log.pop_front();
             }
             let used = log.len() as u32;
-            let reset = log.front().map_or(window.per, |t| window.per - now.duration_since(*t));
+            let reset = log
+                .front()
+                .map_or(window.per, |t| window.per - now.duration_since(*t));
             if used >= window.requests {
                 full = Some(full.map_or(reset, |f| f.max(reset)));
             }
@@ -583,7 +591,11 @@ impl State {
             }
             let value = if is_array {
                 let items = schema.get("items").unwrap_or(&Value::Null);
-                Value::Array(raw.iter().map(|r| typed(&self.api.root, items, r)).collect())
+                Value::Array(
+                    raw.iter()
+                        .map(|r| typed(&self.api.root, items, r))
+                        .collect(),
+                )
             } else if raw.len() > 1 {
                 let violation = Violation {
                     pointer: String::new(),
@@ -617,7 +629,11 @@ impl State {
         }
         let content_type = request.header("content-type").unwrap_or_default();
         let media = content_type.split(';').next().unwrap_or_default().trim();
-        let Some((_, schema)) = body.media.iter().find(|(m, _)| m.eq_ignore_ascii_case(media)) else {
+        let Some((_, schema)) = body
+            .media
+            .iter()
+            .find(|(m, _)| m.eq_ignore_ascii_case(media))
+        else {
             let expected: Vec<&str> = body.media.iter().map(|(m, _)| m.as_str()).collect();
             return Err(refuse(format!(
                 "Content-Type must be {}, not {content_type:?}",
@@ -706,7 +722,9 @@ fn form_parts(content_type: &str, body: &[u8]) -> Option<Vec<String>> {
     for part in text.split(&delimiter).skip(1) {
         let head = part.split("\r\n\r\n").next().unwrap_or_default();
         for line in head.lines() {
-            if line.to_ascii_lowercase().starts_with("content-disposition:")
+            if line
+                .to_ascii_lowercase()
+                .starts_with("content-disposition:")
                 && let Some(at) = line.find("name=\"")
             {
                 let rest = &line[at + 6..];
@@ -724,9 +742,26 @@ fn apply(directives: &str, answer: Fault) -> Fault {
     for directive in directives.split(';').map(str::trim) {
         let (name, value) = directive.split_once('=').unwrap_or((directive, ""));
         fault = match (name.trim(), fault) {
-            ("status", Fault::Reply { headers, body, processed, .. }) => match value.trim().parse() {
-                Ok(status) => Fault::Reply { status, headers, body, processed },
-                Err(_) => Fault::json(400, &json!({"error": format!("{FAULT_HEADER}: bad status {value:?}")}).to_string(), false),
+            (
+                "status",
+                Fault::Reply {
+                    headers,
+                    body,
+                    processed,
+                    ..
+                },
+            ) => match value.trim().parse() {
+                Ok(status) => Fault::Reply {
+                    status,
+                    headers,
+                    body,
+                    processed,
+                },
+                Err(_) => Fault::json(
+                    400,
+                    &json!({"error": format!("{FAULT_HEADER}: bad status {value:?}")}).to_string(),
+                    false,
+                ),
             },
             ("delay", fault) => {
                 delay = parse_duration(value.trim());
@@ -737,12 +772,25 @@ fn apply(directives: &str, answer: Fault) -> Fault {
                 status,
                 body: body[..body.len() / 2].to_vec(),
             },
-            ("malformed", Fault::Reply { status, mut headers, body, processed }) => {
+            (
+                "malformed",
+                Fault::Reply {
+                    status,
+                    mut headers,
+                    body,
+                    processed,
+                },
+            ) => {
                 headers.retain(|(n, _)| n != "content-type");
                 headers.push(("content-type".into(), "application/json".into()));
                 let mut body = body[..body.len() / 2].to_vec();
                 body.extend_from_slice(b"<<not json");
-                Fault::Reply { status, headers, body, processed }
+                Fault::Reply {
+                    status,
+                    headers,
+                    body,
+                    processed,
+                }
             }
             (_, fault) => fault,
         };

@@ -158,7 +158,8 @@ impl Api {
             .and_then(Value::as_str)
             .ok_or_else(|| fail("x-portico.provider: missing".into()))?
             .to_string();
-        let mock = mock_facts(portico.get("mock")).map_err(|e| fail(format!("x-portico.mock{e}")))?;
+        let mock =
+            mock_facts(portico.get("mock")).map_err(|e| fail(format!("x-portico.mock{e}")))?;
         let envelope = portico.get("envelope").map(|e| Envelope {
             status: text_at(e, "status").unwrap_or("status").to_string(),
             ok: e.get("ok").cloned().unwrap_or(Value::Bool(true)),
@@ -197,7 +198,10 @@ impl Api {
                 let operation = operation(&root, path, item, method, op, &default_security)
                     .map_err(|e| {
                         let id = text_at(op, "operationId").unwrap_or("?");
-                        fail(format!("operation {id} ({} {path}): {e}", method.to_uppercase()))
+                        fail(format!(
+                            "operation {id} ({} {path}): {e}",
+                            method.to_uppercase()
+                        ))
                     })?;
                 operations.push(operation);
             }
@@ -217,7 +221,11 @@ impl Api {
     /// The operation whose method and path template match, preferring literal segments over
     /// parameters (`/device/token/{id}` before `/device/{id}/…`), and whether any route has
     /// this path under another method.
-    pub fn route(&self, method: &str, path: &str) -> (Option<(&Operation, Vec<(String, String)>)>, bool) {
+    pub fn route(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> (Option<(&Operation, Vec<(String, String)>)>, bool) {
         let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         let mut best: Option<(&Operation, Vec<(String, String)>, usize)> = None;
         let mut other_method = false;
@@ -286,10 +294,12 @@ fn operation(
         .trim_end_matches('/')
         .split('/')
         .skip(1)
-        .map(|part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            Some(name) => Segment::Param(name.to_string()),
-            None => Segment::Literal(part.to_string()),
-        })
+        .map(
+            |part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_string()),
+                None => Segment::Literal(part.to_string()),
+            },
+        )
         .collect();
 
     let mut params = Vec::new();
@@ -298,7 +308,12 @@ fn operation(
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+        .chain(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
     for param in declared {
         let param = crate::schema::resolve(root, param);
         let name = text_at(param, "name").ok_or("a parameter without a name")?;
@@ -306,7 +321,11 @@ fn operation(
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             Some("header") => Location::Header,
-            other => return Err(format!("parameter {name:?}: location {other:?} is not served")),
+            other => {
+                return Err(format!(
+                    "parameter {name:?}: location {other:?} is not served"
+                ));
+            }
         };
         params.retain(|p: &Param| !(p.name == name && p.location == location));
         params.push(Param {
@@ -327,7 +346,10 @@ fn operation(
                 .ok_or("requestBody without content")?
                 .iter()
                 .map(|(media, content)| {
-                    (media.clone(), content.get("schema").cloned().unwrap_or(Value::Null))
+                    (
+                        media.clone(),
+                        content.get("schema").cloned().unwrap_or(Value::Null),
+                    )
                 })
                 .collect();
             Some(Body {
@@ -345,10 +367,15 @@ fn operation(
     let mut security = Vec::new();
     for requirement in requirements.as_array().into_iter().flatten() {
         let mut all = Vec::new();
-        for name in requirement.as_object().into_iter().flatten().map(|(name, _)| name) {
-            let scheme = schemes
-                .get(name)
-                .ok_or(format!("security scheme {name:?} is not in components.securitySchemes"))?;
+        for name in requirement
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+        {
+            let scheme = schemes.get(name).ok_or(format!(
+                "security scheme {name:?} is not in components.securitySchemes"
+            ))?;
             all.push(match (text_at(scheme, "type"), text_at(scheme, "scheme")) {
                 (Some("http"), Some("bearer")) => Scheme {
                     header: "authorization".into(),
@@ -360,7 +387,11 @@ fn operation(
                         .to_ascii_lowercase(),
                     bearer: false,
                 },
-                _ => return Err(format!("security scheme {name:?} is neither a bearer token nor a header")),
+                _ => {
+                    return Err(format!(
+                        "security scheme {name:?} is neither a bearer token nor a header"
+                    ));
+                }
             });
         }
         // `{}` in the list means the credential is optional: served as "none needed".
@@ -377,7 +408,10 @@ fn operation(
         .into_iter()
         .flatten()
         .find_map(|(status, response)| {
-            let status = status.parse::<u16>().ok().filter(|s| (200..300).contains(s))?;
+            let status = status
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (200..300).contains(s))?;
             Some((status, crate::schema::resolve(root, response)))
         })
         .ok_or("no 2xx response")?;
@@ -395,11 +429,18 @@ fn operation(
             .get("per-seconds")
             .and_then(Value::as_u64)
             .ok_or("x-portico-rate-limits without per-seconds")?;
-        for (plan, requests) in rule.get("plans").and_then(Value::as_object).into_iter().flatten() {
+        for (plan, requests) in rule
+            .get("plans")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let requests = requests
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or(format!("x-portico-rate-limits.plans.{plan}: a whole number"))?;
+                .ok_or(format!(
+                    "x-portico-rate-limits.plans.{plan}: a whole number"
+                ))?;
             route_limits.push((
                 plan.clone(),
                 Window {
@@ -451,7 +492,8 @@ fn mock_facts(mock: Option<&Value>) -> Result<MockFacts, String> {
             .ok_or(format!(".errors.{key}.status: an HTTP error status"))?;
         Ok(Some(Reply {
             status,
-            headers: headers(entry.get("headers")).map_err(|e| format!(".errors.{key}.headers{e}"))?,
+            headers: headers(entry.get("headers"))
+                .map_err(|e| format!(".errors.{key}.headers{e}"))?,
             body: entry.get("body").cloned(),
         }))
     };
@@ -465,7 +507,10 @@ fn mock_facts(mock: Option<&Value>) -> Result<MockFacts, String> {
         "rate-limited",
     ];
     if let Some(unknown) = errors.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(format!(".errors.{unknown}: not one of {}", known.join(", ")));
+        return Err(format!(
+            ".errors.{unknown}: not one of {}",
+            known.join(", ")
+        ));
     }
     Ok(MockFacts {
         credential,
@@ -494,4 +539,91 @@ fn headers(value: Option<&Value>) -> Result<Vec<(String, String)>, String> {
         list.push((name.to_ascii_lowercase(), value));
     }
     Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Provider;
+
+    /// Every built-in spec is served, and each operation's success example (what the mock
+    /// answers) fits the reply schema the SDK decodes it with.
+    #[test]
+    fn every_spec_loads_and_every_example_fits_its_schema() {
+        let mut misfits = Vec::new();
+        let mut checked = 0;
+        for provider in Provider::ALL {
+            let api = Api::parse(provider.file(), provider.spec()).expect("the spec serves");
+            assert!(!api.operations.is_empty());
+            for (path, item) in api.root["paths"].as_object().unwrap() {
+                for method in METHODS {
+                    let Some(op) = item.get(method) else { continue };
+                    let (_, response) = op["responses"]
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .find(|(s, _)| s.starts_with('2'))
+                        .unwrap();
+                    let response = crate::schema::resolve(&api.root, response);
+                    let Some(content) = response.pointer("/content/application~1json") else {
+                        continue;
+                    };
+                    if let (Some(example), Some(schema)) =
+                        (content.get("example"), content.get("schema"))
+                    {
+                        assert!(
+                            crate::schema::resolve(&api.root, schema).is_object(),
+                            "{path}: a dangling schema"
+                        );
+                        checked += 1;
+                        if let Err(v) = crate::schema::check(&api.root, schema, example) {
+                            misfits.push(format!(
+                                "{} {} {path}: {} {}",
+                                provider.name(),
+                                method.to_uppercase(),
+                                v.field("example"),
+                                v.message
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 289, "every operation has an example and a schema");
+        assert!(
+            misfits.is_empty(),
+            "examples that do not fit their schema:\n{}",
+            misfits.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_spec_without_a_mock_block_is_refused_by_name() {
+        let spec = "openapi: 3.0.3\nx-portico: {provider: demo}\npaths: {}\n";
+        let err = Api::parse("demo.yaml", spec).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "demo.yaml: x-portico.mock: missing (the mock needs the provider's error replies)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_error_key_is_refused_by_name() {
+        let spec = "openapi: 3.0.3\nx-portico:\n  provider: demo\n  mock:\n    errors:\n      teapot: {status: 418}\npaths: {}\n";
+        let err = Api::parse("demo.yaml", spec).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("demo.yaml: x-portico.mock.errors.teapot: not one of"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn literal_segments_win_over_parameters() {
+        let api = Api::parse(Provider::Tago.file(), Provider::Tago.spec()).unwrap();
+        let (found, _) = api.route("GET", "/device/token/6509a8f1c3b2d4e5f6a7b8c9");
+        assert_eq!(found.unwrap().0.id, "list_device_tokens");
+        let (found, other) = api.route("PATCH", "/device/token/6509a8f1c3b2d4e5f6a7b8c9");
+        assert!(found.is_none() && other);
+    }
 }
