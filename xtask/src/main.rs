@@ -27,12 +27,21 @@ fn main() -> ExitCode {
         }
         // The mock and the demo are crates of the workspace, run through cargo: the xtask must
         // build even when a generated crate does not (that is when it is needed most).
-        ["mock", rest @ ..] if !rest.is_empty() => {
-            cargo(&root, &["run", "--quiet", "--package", "portico-mock", "--"], rest)
-        }
+        ["mock", rest @ ..] if !rest.is_empty() => cargo(
+            &root,
+            &["run", "--quiet", "--package", "portico-mock", "--"],
+            rest,
+        ),
         ["demo"] => cargo(
             &root,
-            &["run", "--quiet", "--package", "portico-examples", "--example", "demo"],
+            &[
+                "run",
+                "--quiet",
+                "--package",
+                "portico-examples",
+                "--example",
+                "demo",
+            ],
             &[],
         ),
         ["prism"] => report(xtask::prism::run(&root)),

@@ -16,7 +16,7 @@ use crate::Provider;
 use crate::fault::{Fault, Recorded};
 use crate::http::{self, Handler};
 use crate::schema::{self, Violation};
-use crate::spec::{Api, Location, Operation, Reply, SpecError, Window};
+use crate::spec::{Api, Location, Operation, Reply, Route, SpecError, Window};
 
 /// The request header that injects a fault into the reply to its own request, for clients
 /// that cannot reach the server's handle (curl, another language's SDK). Directives, joined
@@ -398,17 +398,20 @@ impl State {
         vars: &mut Vars,
     ) -> Result<&Operation, Refusal> {
         let mock = &self.api.mock;
-        let (found, other_method) = self.api.route(&request.method, path);
-        let Some((op, path_params)) = found else {
-            let message = if other_method {
-                format!("{} is not allowed on {path}", request.method)
-            } else {
-                format!("No route for {} {path}", request.method)
-            };
-            return Err(Refusal {
-                reply: mock.not_found.clone(),
-                message,
-            });
+        let (op, path_params) = match self.api.route(&request.method, path) {
+            Route::Found(op, bound) => (op, bound),
+            Route::WrongMethod => {
+                return Err(Refusal {
+                    reply: mock.not_found.clone(),
+                    message: format!("{} is not allowed on {path}", request.method),
+                });
+            }
+            Route::Unknown => {
+                return Err(Refusal {
+                    reply: mock.not_found.clone(),
+                    message: format!("No route for {} {path}", request.method),
+                });
+            }
         };
         let key = self.credentials(op, request)?;
         self.count(op, &key, vars)?;

@@ -219,22 +219,19 @@ impl Api {
     }
 
     /// The operation whose method and path template match, preferring literal segments over
-    /// parameters (`/device/token/{id}` before `/device/{id}/…`), and whether any route has
-    /// this path under another method.
-    pub fn route(
-        &self,
-        method: &str,
-        path: &str,
-    ) -> (Option<(&Operation, Vec<(String, String)>)>, bool) {
+    /// parameters (`/device/token/{id}` before `/device/{id}/…`).
+    pub fn route(&self, method: &str, path: &str) -> Route<'_> {
         let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-        let mut best: Option<(&Operation, Vec<(String, String)>, usize)> = None;
-        let mut other_method = false;
+        let mut route = Route::Unknown;
+        let mut best = 0;
         for op in &self.operations {
             let Some(bound) = bind(&op.segments, &parts) else {
                 continue;
             };
             if !op.method.eq_ignore_ascii_case(method) {
-                other_method = true;
+                if matches!(route, Route::Unknown) {
+                    route = Route::WrongMethod;
+                }
                 continue;
             }
             let literals = op
@@ -242,12 +239,23 @@ impl Api {
                 .iter()
                 .filter(|s| matches!(s, Segment::Literal(_)))
                 .count();
-            if best.as_ref().is_none_or(|(_, _, n)| literals > *n) {
-                best = Some((op, bound, literals));
+            if !matches!(route, Route::Found(..)) || literals > best {
+                route = Route::Found(op, bound);
+                best = literals;
             }
         }
-        (best.map(|(op, bound, _)| (op, bound)), other_method)
+        route
     }
+}
+
+/// Where a request goes.
+#[derive(Debug)]
+pub(crate) enum Route<'a> {
+    /// This operation, with the path parameters' values.
+    Found(&'a Operation, Vec<(String, String)>),
+    /// The path exists, under other methods.
+    WrongMethod,
+    Unknown,
 }
 
 /// Binds path parameters, or `None` when the path does not fit the template.
@@ -621,9 +629,19 @@ mod tests {
     #[test]
     fn literal_segments_win_over_parameters() {
         let api = Api::parse(Provider::Tago.file(), Provider::Tago.spec()).unwrap();
-        let (found, _) = api.route("GET", "/device/token/6509a8f1c3b2d4e5f6a7b8c9");
-        assert_eq!(found.unwrap().0.id, "list_device_tokens");
-        let (found, other) = api.route("PATCH", "/device/token/6509a8f1c3b2d4e5f6a7b8c9");
-        assert!(found.is_none() && other);
+        match api.route("GET", "/device/token/6509a8f1c3b2d4e5f6a7b8c9") {
+            Route::Found(op, bound) => {
+                assert_eq!(op.id, "list_device_tokens");
+                assert_eq!(
+                    bound,
+                    [("id".to_string(), "6509a8f1c3b2d4e5f6a7b8c9".to_string())]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            api.route("PATCH", "/device/token/6509a8f1c3b2d4e5f6a7b8c9"),
+            Route::WrongMethod
+        ));
     }
 }
