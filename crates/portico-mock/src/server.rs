@@ -814,3 +814,106 @@ fn parse_duration(text: &str) -> Option<Duration> {
     }
     text.parse().ok().map(Duration::from_millis)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> Vars {
+        Vars {
+            message: "`to` is required".into(),
+            request_id: "req-1".into(),
+            limit: 5,
+            remaining: 4,
+            reset: 1,
+            retry_after: 2,
+        }
+    }
+
+    #[test]
+    fn templates_fill_known_names_and_keep_the_rest() {
+        let vars = vars();
+        assert_eq!(
+            vars.fill("Too many requests (Retry-After: {retry_after})"),
+            "Too many requests (Retry-After: 2)"
+        );
+        assert_eq!(vars.fill("{limit}/{remaining} {nope} {"), "5/4 {nope} {");
+        assert_eq!(
+            vars.fill_json(&json!({"error": "{message}", "n": 1, "list": ["{request_id}"]})),
+            json!({"error": "`to` is required", "n": 1, "list": ["req-1"]})
+        );
+    }
+
+    fn ok() -> Fault {
+        Fault::json(200, r#"{"id": "1"}"#, true)
+    }
+
+    #[test]
+    fn fault_directives_change_the_answer() {
+        match apply("status=503", ok()) {
+            Fault::Reply { status, body, .. } => {
+                assert_eq!(
+                    (status, body.as_slice()),
+                    (503, br#"{"id": "1"}"#.as_slice())
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(apply("reset", ok()), Fault::ResetAfterRead));
+        match apply("truncate", ok()) {
+            Fault::Truncated { status, body } => assert_eq!((status, body.len()), (200, 5)),
+            other => panic!("{other:?}"),
+        }
+        match apply("delay=250ms; status=500", ok()) {
+            Fault::Delayed(pause, then) => {
+                assert_eq!(pause, Duration::from_millis(250));
+                assert!(matches!(*then, Fault::Reply { status: 500, .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+        match apply("malformed", ok()) {
+            Fault::Reply { body, .. } => {
+                assert!(serde_json::from_slice::<Value>(&body).is_err())
+            }
+            other => panic!("{other:?}"),
+        }
+        match apply("status=teapot", ok()) {
+            Fault::Reply { status, body, .. } => {
+                assert_eq!(status, 400);
+                assert!(String::from_utf8_lossy(&body).contains("bad status"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_read_as_written() {
+        assert_eq!(parse_duration("2s"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("40"), Some(Duration::from_millis(40)));
+        assert_eq!(parse_duration("soon"), None);
+    }
+
+    #[test]
+    fn multipart_part_names_are_read() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nemail\r\n--XyZ\r\nContent-Disposition: form-data; name=\"on_conflict\"\r\n\r\nskip\r\n--XyZ--\r\n";
+        assert_eq!(
+            form_parts("multipart/form-data; boundary=XyZ", body),
+            Some(vec!["file".to_string(), "on_conflict".to_string()])
+        );
+        assert_eq!(form_parts("multipart/form-data", body), None);
+    }
+
+    #[test]
+    fn parameters_are_read_as_their_schema_types() {
+        let root = json!({});
+        assert_eq!(typed(&root, &json!({"type": "integer"}), "20"), json!(20));
+        assert_eq!(typed(&root, &json!({"type": "integer"}), "2x"), json!("2x"));
+        assert_eq!(
+            typed(&root, &json!({"type": "boolean"}), "true"),
+            json!(true)
+        );
+        assert_eq!(typed(&root, &json!({"type": "number"}), "1.5"), json!(1.5));
+        assert_eq!(typed(&root, &json!({"type": "string"}), "20"), json!("20"));
+    }
+}
