@@ -38,64 +38,7 @@ pub use fault::{Fault, FaultServer, Recorded};
 pub use server::{Builder, FAULT_HEADER, MockServer, StartError};
 pub use spec::SpecError;
 
-/// A provider whose spec is built in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Provider {
-    /// Resend (email), `specs/resend.yaml`.
-    Resend,
-    /// Tatango (SMS), `specs/tatango.yaml`.
-    Tatango,
-    /// Sendo (messaging), `specs/sendo.yaml`.
-    Sendo,
-    /// Nango v1 (unified CRM), `specs/nango.yaml`.
-    Nango,
-    /// TagoIO (IoT), `specs/tago.yaml`.
-    Tago,
-}
-
-impl Provider {
-    /// Every built-in provider.
-    pub const ALL: [Provider; 5] = [
-        Provider::Resend,
-        Provider::Tatango,
-        Provider::Sendo,
-        Provider::Nango,
-        Provider::Tago,
-    ];
-
-    /// The provider's name, as in its spec's `x-portico.provider` and its crate's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Resend => "resend",
-            Provider::Tatango => "tatango",
-            Provider::Sendo => "sendo",
-            Provider::Nango => "nango",
-            Provider::Tago => "tago",
-        }
-    }
-
-    /// The spec's file name in `specs/`.
-    pub fn file(self) -> &'static str {
-        match self {
-            Provider::Resend => "resend.yaml",
-            Provider::Tatango => "tatango.yaml",
-            Provider::Sendo => "sendo.yaml",
-            Provider::Nango => "nango.yaml",
-            Provider::Tago => "tago.yaml",
-        }
-    }
-
-    /// The spec's text, built into this crate.
-    pub fn spec(self) -> &'static str {
-        match self {
-            Provider::Resend => include_str!("../../../specs/resend.yaml"),
-            Provider::Tatango => include_str!("../../../specs/tatango.yaml"),
-            Provider::Sendo => include_str!("../../../specs/sendo.yaml"),
-            Provider::Nango => include_str!("../../../specs/nango.yaml"),
-            Provider::Tago => include_str!("../../../specs/tago.yaml"),
-        }
-    }
-}
+include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 impl std::str::FromStr for Provider {
     type Err = String;

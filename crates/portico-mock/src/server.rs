@@ -27,6 +27,9 @@ use crate::spec::{Api, Location, Operation, Reply, Route, SpecError, Window};
 /// ```
 pub const FAULT_HEADER: &str = "x-portico-mock-fault";
 
+/// How many requests a server keeps for [`MockServer::requests`].
+const KEPT: usize = 100_000;
+
 /// Why a mock server did not start.
 #[derive(Debug)]
 pub enum StartError {
@@ -118,7 +121,7 @@ impl Builder {
             enforce: self.rate_limits,
             plan,
             queued: Mutex::new(VecDeque::new()),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
             logs: Mutex::new(HashMap::new()),
             replies: AtomicU64::new(0),
         });
@@ -217,9 +220,10 @@ impl MockServer {
         &self.state.api.provider
     }
 
-    /// Every request fully read so far, in arrival order.
+    /// Every request fully read so far, in arrival order (the latest 100,000, so that a
+    /// long-running mock does not grow without end).
     pub fn requests(&self) -> Vec<Recorded> {
-        lock(&self.state.requests).clone()
+        lock(&self.state.requests).iter().cloned().collect()
     }
 
     /// The next request meets `fault` instead of the mock's answer (after the faults injected
@@ -246,7 +250,7 @@ struct State {
     enforce: bool,
     plan: Option<String>,
     queued: Mutex<VecDeque<Fault>>,
-    requests: Mutex<Vec<Recorded>>,
+    requests: Mutex<VecDeque<Recorded>>,
     /// When each request counted against a window arrived, by credential and route.
     logs: Mutex<HashMap<String, VecDeque<Instant>>>,
     replies: AtomicU64,
@@ -258,7 +262,12 @@ impl Handler for State {
     }
 
     fn respond(&self, request: &Recorded, preset: Option<Fault>) -> Fault {
-        lock(&self.requests).push(request.clone());
+        let mut requests = lock(&self.requests);
+        if requests.len() == KEPT {
+            requests.pop_front();
+        }
+        requests.push_back(request.clone());
+        drop(requests);
         if let Some(fault) = preset {
             return fault;
         }
