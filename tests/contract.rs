@@ -42,6 +42,21 @@ async fn raw(
     (status, headers, body)
 }
 
+/// A valid SMS through the Tatango SDK.
+async fn send_sms(client: &portico_tatango::Client) -> Result<(), portico::Error> {
+    client
+        .send_sms()
+        .body_map(|s| {
+            s.phone_number("+15551234567")
+                .content("Hi")
+                .webhook_url("https://acme.dev/h")
+        })
+        .send()
+        .await
+        .map(drop)
+        .map_err(portico::Error::from)
+}
+
 const BEARER_RESEND: &str = "Bearer re_CANARY_9f8e7d6c5b4a";
 
 // ---------------------------------------------------------------------------------------------
@@ -318,18 +333,7 @@ async fn each_sdk_reads_its_providers_bad_key_reply_as_an_auth_error() {
         .base_url(tatango.url())
         .build()
         .unwrap();
-    let err = portico::Error::from(
-        client
-            .send_sms()
-            .body_map(|s| {
-                s.phone_number("+15551234567")
-                    .content("Hi")
-                    .webhook_url("https://acme.dev/h")
-            })
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = send_sms(&client).await.unwrap_err();
     assert_eq!((err.kind(), err.message()), (ErrorKind::Auth, "Forbidden"));
     assert!(
         err.request_id().is_some(),
@@ -417,26 +421,13 @@ async fn tatangos_own_limit_keeps_an_sdk_under_the_mocks_and_without_it_a_send_i
         .start()
         .await
         .unwrap();
-    let send = |client: portico_tatango::Client| async move {
-        client
-            .send_sms()
-            .body_map(|s| {
-                s.phone_number("+15551234567")
-                    .content("Hi")
-                    .webhook_url("https://acme.dev/h")
-            })
-            .send()
-            .await
-            .map(drop)
-            .map_err(portico::Error::from)
-    };
     let limited = portico_tatango::Client::builder()
         .api_key(TATANGO_KEY)
         .base_url(server.url())
         .build()
         .unwrap();
     for i in 0..12 {
-        send(limited.clone())
+        send_sms(&limited)
             .await
             .unwrap_or_else(|e| panic!("send {i}: {e}"));
     }
@@ -455,7 +446,7 @@ async fn tatangos_own_limit_keeps_an_sdk_under_the_mocks_and_without_it_a_send_i
         .unwrap();
     let mut refused = None;
     for _ in 0..11 {
-        if let Err(e) = send(unlimited.clone()).await {
+        if let Err(e) = send_sms(&unlimited).await {
             refused = Some(e);
         }
     }
