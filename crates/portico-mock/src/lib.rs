@@ -28,6 +28,8 @@
 //! [`FaultServer`] is the other server here: it answers by a script of faults and counts what it
 //! acted on, for retry tests.
 
+#![warn(missing_docs)]
+
 pub mod fault;
 mod http;
 mod schema;
