@@ -58,7 +58,11 @@ async fn create_contact_import() {
     let form = reqwest::multipart::Form::new()
         .part(
             "file",
-            reqwest::multipart::Part::bytes(b"email\na@b.dev\n".to_vec()).file_name("contacts.csv"),
+            // A file part names its media type, as RFC 7578 §4.4 says it should.
+            reqwest::multipart::Part::bytes(b"email\na@b.dev\n".to_vec())
+                .file_name("contacts.csv")
+                .mime_str("text/csv")
+                .unwrap(),
         )
         .text("on_conflict", "upsert");
     let reply = client(&wire)
