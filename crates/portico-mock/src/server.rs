@@ -72,7 +72,7 @@ impl std::error::Error for StartError {
 /// ```
 #[derive(Debug)]
 pub struct Builder {
-    api: Result<Api, SpecError>,
+    api: Result<Arc<Api>, SpecError>,
     port: u16,
     rate_limits: bool,
     plan: Option<String>,
@@ -196,14 +196,31 @@ impl MockServer {
 
     /// A server for `provider`'s spec, to configure before it starts.
     pub fn builder(provider: Provider) -> Builder {
-        MockServer::from_spec(provider.file(), provider.spec())
+        // Each built-in spec is read once per process: TagoIO's is 7,500 lines, and a test suite
+        // starts a server per test.
+        static READ: Mutex<Vec<(Provider, Arc<Api>)>> = Mutex::new(Vec::new());
+        let mut read = lock(&READ);
+        let api = match read.iter().find(|(p, _)| *p == provider) {
+            Some((_, api)) => Ok(Arc::clone(api)),
+            None => Api::parse(provider.file(), provider.spec()).map(|api| {
+                let api = Arc::new(api);
+                read.push((provider, Arc::clone(&api)));
+                api
+            }),
+        };
+        Builder {
+            api,
+            port: 0,
+            rate_limits: false,
+            plan: None,
+        }
     }
 
     /// A server for any spec with an `x-portico.mock` block: `file` names it in errors,
     /// `yaml` is its text.
     pub fn from_spec(file: &str, yaml: &str) -> Builder {
         Builder {
-            api: Api::parse(file, yaml),
+            api: Api::parse(file, yaml).map(Arc::new),
             port: 0,
             rate_limits: false,
             plan: None,
@@ -246,7 +263,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// What the connection tasks share.
 struct State {
-    api: Api,
+    api: Arc<Api>,
     enforce: bool,
     plan: Option<String>,
     queued: Mutex<VecDeque<Fault>>,
