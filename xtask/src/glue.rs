@@ -52,6 +52,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
         }
     }
     let decoders = route_decoding(&mut file);
+    let unversioned = drop_api_version(&mut file);
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
     let expected = facts
@@ -64,11 +65,21 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
             "progenitor's output no longer has the shape the xtask expects: {decoders} JSON success arms, {expected} JSON operations"
         ));
     }
+    let generated = facts
+        .operations
+        .iter()
+        .filter(|op| op.multipart.is_none())
+        .count();
+    if unversioned != generated {
+        return Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {unversioned} `api-version` headers dropped, {generated} generated operations"
+        ));
+    }
     if !removed_new || !added_enums {
         return Err("progenitor's output no longer has the shape the xtask expects (Client::new, mod types)".into());
     }
     let mut tokens = quote! {
-        #![allow(clippy::all, missing_docs, unused_imports, rustdoc::all)]
+        #![allow(clippy::all, missing_docs, unused_imports, unused_mut, rustdoc::all)]
     };
     tokens.extend(quote::ToTokens::into_token_stream(file));
     Ok(tokens)
@@ -95,6 +106,59 @@ fn route_decoding(file: &mut syn::File) -> usize {
         }
     }
     let mut visitor = Decode(0);
+    visitor.visit_file_mut(file);
+    visitor.0
+}
+
+/// Drops the `api-version: <spec version>` header progenitor puts on every request (no provider
+/// here takes one, and each call paid to add it and to take it off again) and shrinks the
+/// header map's capacity to match. Returns how many were dropped.
+fn drop_api_version(file: &mut syn::File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Drop(usize);
+    impl VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                let text = quote::ToTokens::to_token_stream(stmt).to_string();
+                !(text.starts_with("header_map . append (")
+                    && text.contains("from_static (\"api-version\")"))
+            });
+            if block.stmts.len() < before {
+                self.0 += 1;
+                for stmt in &mut block.stmts {
+                    shrink_capacity(stmt);
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    /// `let mut header_map = HeaderMap::with_capacity(Nusize);` → `N - 1`.
+    fn shrink_capacity(stmt: &mut syn::Stmt) {
+        let syn::Stmt::Local(local) = stmt else {
+            return;
+        };
+        let syn::Pat::Ident(pat) = &local.pat else {
+            return;
+        };
+        if pat.ident != "header_map" {
+            return;
+        }
+        let Some(init) = &mut local.init else { return };
+        let syn::Expr::Call(call) = &mut *init.expr else {
+            return;
+        };
+        if let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        })) = call.args.first_mut()
+            && let Ok(value) = n.base10_parse::<usize>()
+        {
+            let shrunk = value.saturating_sub(1);
+            *n = syn::LitInt::new(&format!("{shrunk}usize"), n.span());
+        }
+    }
+    let mut visitor = Drop(0);
     visitor.visit_file_mut(file);
     visitor.0
 }

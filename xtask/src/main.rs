@@ -13,7 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo               each SDK's typical calls against portico-mock: no API key, no network
   prism              replay the requests every SDK sends in its wire tests to Stoplight Prism
                      (needs Node.js; installs the pinned tools/ with npm ci) and fail on any
-                     request Prism finds at odds with the spec";
+                     request Prism finds at odds with the spec
+  bench [args]       the benchmarks (bench/, a workspace of its own): per-call cost, throughput,
+                     decode, memory; `bench build` for build and generate times (BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,6 +47,17 @@ fn main() -> ExitCode {
             &[],
         ),
         ["prism"] => report(xtask::prism::run(&root)),
+        ["bench", rest @ ..] => cargo(
+            &root,
+            &[
+                "run",
+                "--release",
+                "--manifest-path",
+                "bench/Cargo.toml",
+                "--",
+            ],
+            rest,
+        ),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

@@ -168,6 +168,26 @@ struct Shared {
     route_limiters: Vec<(&'static str, Limiter)>,
     budget: Budget,
     clock: Arc<dyn Clock>,
+    /// The operations' idempotency headers, parsed once (each call would otherwise parse and
+    /// allocate its header name).
+    idempotency_headers: Vec<(&'static str, http::HeaderName)>,
+}
+
+/// Every distinct idempotency header of the provider's operations, parsed.
+fn idempotency_headers(provider: &Provider) -> Vec<(&'static str, http::HeaderName)> {
+    let mut headers: Vec<(&'static str, http::HeaderName)> = Vec::new();
+    for name in provider
+        .operations
+        .iter()
+        .filter_map(|op| op.idempotency_header)
+    {
+        if !headers.iter().any(|(known, _)| *known == name)
+            && let Ok(parsed) = http::HeaderName::from_bytes(name.as_bytes())
+        {
+            headers.push((name, parsed));
+        }
+    }
+    headers
 }
 
 /// A limiter for each operation with its own rate limit under `plan`.
@@ -228,6 +248,7 @@ impl Config {
                 route_limiters: route_limiters(shared.provider, shared.plan),
                 budget: Budget::new(),
                 clock: Arc::clone(&shared.clock),
+                idempotency_headers: shared.idempotency_headers.clone(),
             }),
             options: self.options,
         })
@@ -268,6 +289,15 @@ impl Config {
 
     pub(crate) fn clock(&self) -> &dyn Clock {
         &*self.shared.clock
+    }
+
+    /// The parsed header name of an operation's `idempotency_header`.
+    pub(crate) fn idempotency_header(&self, name: &str) -> Option<&http::HeaderName> {
+        let headers = &self.shared.idempotency_headers;
+        headers
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, h)| h)
     }
 }
 
@@ -583,6 +613,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 route_limiters: route_limiters(provider, plan),
                 budget: Budget::new(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+                idempotency_headers: idempotency_headers(provider),
             }),
             options: self.options,
         };

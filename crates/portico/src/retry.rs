@@ -217,19 +217,20 @@ pub(crate) fn random_unit() -> f64 {
     (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// A new idempotency key: a random UUID (version 4), 36 characters.
-pub(crate) fn idempotency_key() -> String {
+/// A new idempotency key: a random UUID (version 4), 36 characters. Written by hand rather
+/// than with `format!`: it is made on every keyed call.
+pub(crate) fn idempotency_key() -> http::HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let (hi, lo) = (random_u64(), random_u64());
     let hi = (hi & !0xf000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    let bits = (u128::from(hi) << 64) | u128::from(lo);
+    let mut text = [b'-'; 36];
+    let places = (0..36).filter(|at| ![8, 13, 18, 23].contains(at));
+    for (digit, at) in places.enumerate() {
+        text[at] = HEX[((bits >> (124 - 4 * digit)) & 0xf) as usize];
+    }
+    http::HeaderValue::from_bytes(&text).unwrap_or(http::HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
@@ -293,13 +294,23 @@ mod tests {
 
     #[test]
     fn idempotency_keys_are_distinct_uuids() {
-        let keys: std::collections::HashSet<String> =
-            (0..1000).map(|_| idempotency_key()).collect();
+        let keys: std::collections::HashSet<String> = (0..1000)
+            .map(|_| idempotency_key().to_str().unwrap().to_string())
+            .collect();
         assert_eq!(keys.len(), 1000);
         for key in keys.iter().take(20) {
             assert_eq!(key.len(), 36, "{key}");
             assert_eq!(&key[14..15], "4", "{key}");
             assert!("89ab".contains(&key[19..20]), "{key}");
+            let dashes = [8, 13, 18, 23];
+            assert!(
+                key.char_indices().all(|(at, c)| if dashes.contains(&at) {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit() || ('a'..='f').contains(&c)
+                }),
+                "{key}"
+            );
         }
         let unit = random_unit();
         assert!((0.0..1.0).contains(&unit));

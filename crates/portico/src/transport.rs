@@ -1,8 +1,8 @@
 //! The exec hook: every request of every generated client passes through [`exec`], which sees the
 //! real status and bytes before the generated code parses them.
 //!
-//! On the way out it sets the credential and User-Agent, drops progenitor's `api-version`
-//! header and adds an idempotency key where the operation takes one. Then it runs the call:
+//! On the way out it sets the credential and User-Agent and adds an idempotency key where the
+//! operation takes one. Then it runs the call:
 //! each attempt waits for a rate-limit slot, is sent with the per-attempt timeout, and, if it
 //! fails in a way [`crate::retry`] allows, is retried after a backoff, all within the call's total
 //! timeout. On the way back, any failure (a transport error, an error status, a body that is not
@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, USER_AGENT};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, USER_AGENT};
 use progenitor_client::OperationInfo;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument as _;
@@ -77,6 +77,17 @@ impl CallStats {
     }
 
     fn header_value(&self) -> http::HeaderValue {
+        // Most calls: one attempt, no waiting. Their text is made once.
+        if *self
+            == (CallStats {
+                attempts: 1,
+                ..CallStats::default()
+            })
+        {
+            return http::HeaderValue::from_static(
+                "attempts=1; retry-wait-ns=0; rate-limit-wait-ns=0",
+            );
+        }
         let text = format!(
             "attempts={}; retry-wait-ns={}; rate-limit-wait-ns={}",
             self.attempts,
@@ -127,7 +138,7 @@ pub async fn exec(
         .await)
 }
 
-/// Credentials, User-Agent, idempotency key; progenitor's `api-version` out. Fails, before
+/// Credentials, User-Agent, idempotency key. Fails, before
 /// anything is sent, when the operation needs the end user's credential and the client has none.
 fn prepare(
     config: &Config,
@@ -135,8 +146,6 @@ fn prepare(
     request: &mut reqwest::Request,
 ) -> Result<(), Box<WireError>> {
     let headers = request.headers_mut();
-    // progenitor adds `api-version: <info.version>` to every request; no provider here wants it.
-    headers.remove("api-version");
     if !operation.is_some_and(|op| op.anonymous) {
         let Some((name, value)) = config.auth_header() else {
             return Err(Box::new(WireError::new(
@@ -173,11 +182,10 @@ fn prepare(
     let headers = request.headers_mut();
     // One key per call, sent unchanged on every attempt; a key the caller set is kept.
     if let Some(name) = operation.and_then(|op| op.idempotency_header)
-        && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
-        && !headers.contains_key(&name)
-        && let Ok(key) = http::HeaderValue::try_from(retry::idempotency_key())
+        && let Some(name) = config.idempotency_header(name)
+        && !headers.contains_key(name)
     {
-        headers.insert(name, key);
+        headers.insert(name.clone(), retry::idempotency_key());
     }
     Ok(())
 }
@@ -203,7 +211,8 @@ fn bracket_arrays(url: &mut reqwest::Url, arrays: &[&str]) {
 
 /// One reply, or one failure, of one attempt.
 enum Attempt {
-    Success(http::StatusCode, HeaderMap, Bytes),
+    /// With the URL the reply came from, which the rebuilt reply keeps.
+    Success(http::StatusCode, HeaderMap, Bytes, reqwest::Url),
     Failure(Failure, Box<WireError>, HeaderMap),
 }
 
@@ -283,7 +292,7 @@ async fn run(
             .await;
         drop(permits);
         let (failure, mut wire, headers) = match outcome {
-            Attempt::Success(status, mut headers, body) => {
+            Attempt::Success(status, mut headers, body, url) => {
                 for limiter in &limiters {
                     limiter.succeeded();
                 }
@@ -292,11 +301,13 @@ async fn run(
                 }
                 call_span.record("attempts", stats.attempts);
                 call_span.record("status", status.as_u16());
-                if let Some(id) = request_id(config.provider(), &headers) {
+                if !call_span.is_disabled()
+                    && let Some(id) = request_id(config.provider(), &headers)
+                {
                     call_span.record("request_id", id.as_str());
                 }
                 headers.insert(STATS_HEADER, stats.header_value());
-                return rebuild(status, headers, body);
+                return rebuild(status, headers, body, Some(url));
             }
             Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
         };
@@ -396,10 +407,15 @@ async fn attempt(
             return Attempt::Failure(failure, Box::new(transport_failure(&e)), HeaderMap::new());
         }
     };
+    let mut response = response;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: the body is read next and the reply rebuilt around it.
+    let headers = std::mem::take(response.headers_mut());
+    let url = response.url().clone();
     span.record("status", status.as_u16());
-    if let Some(id) = request_id(provider, &headers) {
+    if !span.is_disabled()
+        && let Some(id) = request_id(provider, &headers)
+    {
         span.record("request_id", id.as_str());
     }
     let body = match response.bytes().await {
@@ -416,11 +432,11 @@ async fn attempt(
     };
     if status.is_success() {
         let Some(envelope) = &provider.envelope else {
-            return Attempt::Success(status, headers, body);
+            return Attempt::Success(status, headers, body, url);
         };
         let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
         let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
-            Ok(inner) => return Attempt::Success(status, headers, inner),
+            Ok(inner) => return Attempt::Success(status, headers, inner, url),
             Err(in_band) => in_band,
         };
         let mut wire = match in_band {
@@ -629,7 +645,7 @@ fn carrier(config: &Config, mut wire: WireError, mut headers: HeaderMap) -> reqw
     );
     let status =
         http::StatusCode::from_u16(CARRIER_STATUS).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    rebuild(status, headers, Bytes::from(body))
+    rebuild(status, headers, Bytes::from(body), None)
 }
 
 /// A server that echoes the credential must not put it into an error.
@@ -648,10 +664,23 @@ fn redact(config: &Config, wire: &mut WireError) {
     }
 }
 
-fn rebuild(status: http::StatusCode, headers: HeaderMap, body: Bytes) -> reqwest::Response {
+/// A reply around a body already read. With the URL it came from, which `Response::url` then
+/// gives (and reqwest need not parse a placeholder URL, as it does for a reply without one).
+fn rebuild(
+    status: http::StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    url: Option<reqwest::Url>,
+) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt as _;
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
+    if let Some(url) = url
+        && let Some(extensions) = http::Response::builder().url(url).extensions_mut()
+    {
+        *response.extensions_mut() = std::mem::take(extensions);
+    }
     reqwest::Response::from(response)
 }
 
@@ -660,10 +689,10 @@ fn rebuild(status: http::StatusCode, headers: HeaderMap, body: Bytes) -> reqwest
 /// an excerpt of what arrived.
 pub async fn decode<T: serde::de::DeserializeOwned>(
     config: &Config,
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>> {
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response
         .bytes()
         .await
