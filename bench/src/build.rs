@@ -1,8 +1,10 @@
 //! `portico-bench build`: clean debug build times of each provider crate and of resend-rs, the
 //! rebuild after a one-line spec change, `cargo xtask generate`'s wall time, and the largest
-//! compile costs from `cargo build --timings`. Each clean build gets a fresh `CARGO_TARGET_DIR`
-//! under /tmp; the spec change happens in a temporary `git worktree` of HEAD, never in the real
-//! specs. Everything is built `--offline` (the crates must be downloaded already).
+//! compile costs from `cargo build --timings`. Everything is built from a temporary
+//! `git worktree` of HEAD, so what is measured is what is committed and the checkout can be
+//! edited meanwhile; the spec change happens there too, never in the real specs. Each clean
+//! build gets a fresh `CARGO_TARGET_DIR` under /tmp. Everything is built `--offline` (the
+//! crates must be downloaded already).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -183,9 +185,16 @@ fn throwaway(dir: &Path, dependencies: &str) {
 }
 
 pub fn run() -> ExitCode {
-    let root = root();
     let base = PathBuf::from(BASE);
     std::fs::create_dir_all(&base).expect("base directory");
+    let worktree = base.join("worktree");
+    let root = match add_worktree(&root(), &worktree) {
+        Ok(()) => worktree.clone(),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("# portico-bench build\n");
     println!("- machine: {}", crate::machine());
     println!("- load before: {}", crate::load());
@@ -261,9 +270,9 @@ pub fn run() -> ExitCode {
         let _ = std::fs::remove_dir_all(&target);
     }
 
-    // 5. Generate, and the rebuild after a one-line spec change, in a worktree of HEAD.
-    let worktree = base.join("worktree");
-    let rebuild = rebuild(&root, &worktree, &base.join("portico-resend"));
+    // 5. Generate, and the rebuild after a one-line spec change.
+    let rebuild = rebuild(&worktree, &base.join("portico-resend"));
+    remove_worktree(&self::root(), &worktree);
 
     println!("## 5. Build\n");
     println!("Clean debug builds, each from an empty target directory:\n");
@@ -310,27 +319,39 @@ pub fn run() -> ExitCode {
 
 type Rebuild = (Vec<Timed>, String);
 
-fn rebuild(root: &Path, worktree: &Path, target: &Path) -> Result<Rebuild, String> {
-    let git = |dir: &Path, args: &[&str]| -> Result<String, String> {
-        let out = Command::new("git")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-        } else {
-            Err(format!(
-                "git {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
-    };
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// A fresh `git worktree` of HEAD at `worktree`.
+fn add_worktree(root: &Path, worktree: &Path) -> Result<(), String> {
+    remove_worktree(root, worktree);
     let path = worktree.to_str().ok_or("a UTF-8 path")?;
-    let _ = git(root, &["worktree", "remove", "--force", path]);
+    git(root, &["worktree", "add", "--detach", path, "HEAD"]).map(drop)
+}
+
+fn remove_worktree(root: &Path, worktree: &Path) {
+    if let Some(path) = worktree.to_str() {
+        let _ = git(root, &["worktree", "remove", "--force", path]);
+    }
     let _ = std::fs::remove_dir_all(worktree);
-    git(root, &["worktree", "add", "--detach", path, "HEAD"])?;
+}
+
+/// In `worktree`: generate, build, change one spec line, generate and build again.
+fn rebuild(worktree: &Path, target: &Path) -> Result<Rebuild, String> {
     let result = (|| {
         let run = |what: &str, args: &[&str]| {
             let mut command = cargo();
@@ -396,6 +417,5 @@ fn rebuild(root: &Path, worktree: &Path, target: &Path) -> Result<Rebuild, Strin
         let diff = git(worktree, &["diff", "--stat"])?;
         Ok((steps, diff))
     })();
-    let _ = git(root, &["worktree", "remove", "--force", path]);
     result
 }
