@@ -1402,6 +1402,14 @@ rust-version.workspace = true\n\
 license.workspace = true\n\
 repository.workspace = true\n\
 \n\
+[features]\n\
+# TLS, chosen in `portico` (its `tls` module): rustls (aws-lc-rs) by default, `rustls-ring`\n\
+# (faster to build) or `native-tls`.\n\
+default = [\"rustls\"]\n\
+rustls = [\"portico/rustls\"]\n\
+rustls-ring = [\"portico/rustls-ring\"]\n\
+native-tls = [\"portico/native-tls\"]\n\
+\n\
 [dependencies]\n{deps}",
         p = facts.provider,
         title = facts.title,

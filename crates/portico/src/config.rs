@@ -503,7 +503,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
         self
     }
 
-    /// Sends through your `reqwest::Client` (shares its pool, proxy and TLS settings).
+    /// Sends through your `reqwest::Client` (shares its pool, proxy and TLS settings). Start it
+    /// from [`crate::tls::http_client_builder`] for the TLS this crate's features chose.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -562,7 +563,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
 
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => crate::tls::http_client_builder()?
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,

@@ -17,7 +17,8 @@
 //! - [`pagination`]: paginated lists as `Stream`s;
 //! - [`open_enum`](mod@open_enum): enums that keep values they do not know;
 //! - [`webhooks`]: typed webhook events and shared-secret checks;
-//! - [`provider`]: what a spec says about its provider, as data.
+//! - [`provider`]: what a spec says about its provider, as data;
+//! - [`tls`]: the TLS backend, chosen by this crate's features.
 //!
 //! You normally use it through a provider crate, whose `Client` is built by [`ClientBuilder`]
 //! and whose errors convert into [`Error`] with `?`.
@@ -33,6 +34,7 @@ pub mod open_enum;
 pub mod pagination;
 pub mod provider;
 pub mod retry;
+pub mod tls;
 pub mod transport;
 pub mod webhooks;
 

@@ -664,6 +664,12 @@ fn redact(config: &Config, wire: &mut WireError) {
     }
 }
 
+/// The body of a reply [`rebuild`] made, beside the reply's own copy of it, so that [`decode`]
+/// takes it as it is instead of reading the reply's body stream again. (A `Bytes` clone shares
+/// the buffer.)
+#[derive(Clone)]
+struct ReadBody(Bytes);
+
 /// A reply around a body already read. With the URL it came from, which `Response::url` then
 /// gives (and reqwest need not parse a placeholder URL, as it does for a reply without one).
 fn rebuild(
@@ -673,6 +679,7 @@ fn rebuild(
     url: Option<reqwest::Url>,
 ) -> reqwest::Response {
     use reqwest::ResponseBuilderExt as _;
+    let read = ReadBody(body.clone());
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -681,6 +688,7 @@ fn rebuild(
     {
         *response.extensions_mut() = std::mem::take(extensions);
     }
+    response.extensions_mut().insert(read);
     reqwest::Response::from(response)
 }
 
@@ -693,10 +701,13 @@ pub async fn decode<T: serde::de::DeserializeOwned>(
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response
-        .bytes()
-        .await
-        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    let body = match response.extensions_mut().remove::<ReadBody>() {
+        Some(ReadBody(body)) => body,
+        None => response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?,
+    };
     // An empty body reads as JSON `null`, so that `Option` and `()` replies decode.
     match serde_json::from_slice(if body.is_empty() { b"null" } else { &body }) {
         Ok(value) => Ok(progenitor_client::ResponseValue::new(
