@@ -370,7 +370,7 @@ fn remove_worktree(root: &Path, worktree: &Path) {
 
 /// In `worktree`: generate, build, change one spec line, generate and build again.
 fn rebuild(worktree: &Path, target: &Path) -> Result<Rebuild, String> {
-    let result = (|| {
+    (|| {
         let run = |what: &str, args: &[&str]| {
             let mut command = cargo();
             command
@@ -440,6 +440,5 @@ fn rebuild(worktree: &Path, target: &Path) -> Result<Rebuild, String> {
             ));
         }
         Ok((steps, diff))
-    })();
-    result
+    })()
 }

@@ -835,14 +835,16 @@ fn decode(scale: usize) {
     tago_envelope_paths(&bodies[2].1, calls);
 }
 
-/// TagoIO's list decoded in memory, four ways: where the SDK's time over the floor goes.
+/// TagoIO's list decoded in memory, four ways: what the envelope costs, then and now, and what
+/// the untagged `DataReply` costs.
 fn tago_envelope_paths(body: &str, calls: usize) {
     use portico_tago::types::{DataPointList, DataReply};
     #[derive(Deserialize)]
-    struct Raw {
+    struct Raw<'a> {
         #[allow(dead_code)]
         status: serde_json::Value,
-        result: Box<serde_json::value::RawValue>,
+        #[serde(borrow)]
+        result: &'a serde_json::value::RawValue,
     }
     let bytes = body.as_bytes();
     let count = |reply: DataReply| match reply {
@@ -861,7 +863,7 @@ fn tago_envelope_paths(body: &str, calls: usize) {
             },
         ),
         (
-            "the SDK's path: parse into `serde_json::Value`, `to_vec` the result, parse that as `DataReply`",
+            "Portico's old path: parse into `serde_json::Value`, `to_vec` the result, parse that as `DataReply`",
             &|| {
                 let value: serde_json::Value = serde_json::from_slice(bytes).expect("value");
                 let result = serde_json::to_vec(&value["result"]).expect("to_vec");
@@ -869,7 +871,7 @@ fn tago_envelope_paths(body: &str, calls: usize) {
             },
         ),
         (
-            "a candidate: `{status: Value, result: Box<RawValue>}`, then parse the raw result as `DataReply`",
+            "Portico's path now (`envelope::open`): `{status: Value, result: &RawValue}`, then the raw result parsed as `DataReply`",
             &|| {
                 let raw: Raw = serde_json::from_slice(bytes).expect("raw");
                 count(serde_json::from_str::<DataReply>(raw.result.get()).expect("result"))
@@ -911,9 +913,10 @@ fn tago_envelope_paths(body: &str, calls: usize) {
 
 /// `portico-bench stream N`: streams N Sendo messages, 100 per page, and prints what it took.
 fn stream_child(total: u64) -> ExitCode {
-    let mut routes = Routes::default();
-    routes.message_total = Some(total);
-    let server = Server::start(routes);
+    let server = Server::start(Routes {
+        message_total: Some(total),
+        ..Routes::default()
+    });
     let rt = runtime();
     let client = portico_sendo::Client::builder()
         .api_key("sendo_bench")

@@ -122,7 +122,7 @@ pub async fn exec(
     }
     let repeatable = retry::idempotent_method(request.method())
         || operation
-            .and_then(|op| op.idempotency_header)
+            .and_then(|op| config.idempotency_header(op.idempotency_header?))
             .is_some_and(|name| request.headers().contains_key(name));
     let span = tracing::info_span!(
         "portico.call",
