@@ -550,7 +550,14 @@ fn throughput(scale: usize) {
     let server = email_server();
     let rt = runtime();
     let clients = Clients::new(&server.url);
-    let senders = [Sender::Floor, Sender::Portico, Sender::ResendRs];
+    // The last is a diagnostic: what Portico puts on the wire, and its per-request timer, without
+    // Portico.
+    let senders = [
+        Sender::Floor,
+        Sender::Portico,
+        Sender::ResendRs,
+        Sender::FloorLikePortico,
+    ];
     let total = 20_000 / scale;
     println!("## 2. Throughput: `POST /emails` on one shared client\n");
     println!(
