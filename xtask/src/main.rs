@@ -15,7 +15,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                      (needs Node.js; installs the pinned tools/ with npm ci) and fail on any
                      request Prism finds at odds with the spec
   bench [args]       the benchmarks (bench/, a workspace of its own): per-call cost, throughput,
-                     decode, memory; `bench build` for build and generate times (BENCHMARKS.md)";
+                     decode, memory; `bench instructions` counts instructions per call (valgrind);
+                     `bench build` times clean builds, a rebuild and generate (BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
