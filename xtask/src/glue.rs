@@ -115,8 +115,8 @@ fn route_decoding(file: &mut syn::File) -> usize {
 /// header map's capacity to match. Returns how many were dropped.
 fn drop_api_version(file: &mut syn::File) -> usize {
     use syn::visit_mut::VisitMut;
-    struct Drop(usize);
-    impl VisitMut for Drop {
+    struct Unversion(usize);
+    impl VisitMut for Unversion {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
             let before = block.stmts.len();
             block.stmts.retain(|stmt| {
@@ -158,7 +158,7 @@ fn drop_api_version(file: &mut syn::File) -> usize {
             *n = syn::LitInt::new(&format!("{shrunk}usize"), n.span());
         }
     }
-    let mut visitor = Drop(0);
+    let mut visitor = Unversion(0);
     visitor.visit_file_mut(file);
     visitor.0
 }

@@ -394,7 +394,7 @@ async fn attempt(
     span: &tracing::Span,
 ) -> Attempt {
     let provider = config.provider();
-    let response = match http.execute(request).await {
+    let mut response = match http.execute(request).await {
         Ok(response) => response,
         Err(e) => {
             let failure = if e.is_connect() {
@@ -407,7 +407,6 @@ async fn attempt(
             return Attempt::Failure(failure, Box::new(transport_failure(&e)), HeaderMap::new());
         }
     };
-    let mut response = response;
     let status = response.status();
     // Taken, not cloned: the body is read next and the reply rebuilt around it.
     let headers = std::mem::take(response.headers_mut());
