@@ -53,6 +53,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     }
     let decoders = route_decoding(&mut file);
     let unversioned = drop_api_version(&mut file);
+    let resolved = resolve_urls(&mut file)?;
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
     let expected = facts
@@ -73,6 +74,11 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     if unversioned != generated {
         return Err(format!(
             "progenitor's output no longer has the shape the xtask expects: {unversioned} `api-version` headers dropped, {generated} generated operations"
+        ));
+    }
+    if resolved != generated {
+        return Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {resolved} URLs resolved on the parsed base, {generated} generated operations"
         ));
     }
     if !removed_new || !added_enums {
@@ -111,8 +117,9 @@ fn route_decoding(file: &mut syn::File) -> usize {
 }
 
 /// Drops the `api-version: <spec version>` header progenitor puts on every request (no provider
-/// here takes one, and each call paid to add it and to take it off again) and shrinks the
-/// header map's capacity to match. Returns how many were dropped.
+/// here takes one, and each call paid to add it and to take it off again), and starts the
+/// header map empty: the rest of its headers are optional, and an empty `HeaderMap` allocates
+/// nothing until one is set. Returns how many were dropped.
 fn drop_api_version(file: &mut syn::File) -> usize {
     use syn::visit_mut::VisitMut;
     struct Unversion(usize);
@@ -127,14 +134,14 @@ fn drop_api_version(file: &mut syn::File) -> usize {
             if block.stmts.len() < before {
                 self.0 += 1;
                 for stmt in &mut block.stmts {
-                    shrink_capacity(stmt);
+                    start_empty(stmt);
                 }
             }
             syn::visit_mut::visit_block_mut(self, block);
         }
     }
-    /// `let mut header_map = HeaderMap::with_capacity(Nusize);` → `N - 1`.
-    fn shrink_capacity(stmt: &mut syn::Stmt) {
+    /// `let mut header_map = HeaderMap::with_capacity(N);` → `HeaderMap::new()`.
+    fn start_empty(stmt: &mut syn::Stmt) {
         let syn::Stmt::Local(local) = stmt else {
             return;
         };
@@ -144,23 +151,86 @@ fn drop_api_version(file: &mut syn::File) -> usize {
         if pat.ident != "header_map" {
             return;
         }
-        let Some(init) = &mut local.init else { return };
-        let syn::Expr::Call(call) = &mut *init.expr else {
-            return;
-        };
-        if let Some(syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(n),
-            ..
-        })) = call.args.first_mut()
-            && let Ok(value) = n.base10_parse::<usize>()
-        {
-            let shrunk = value.saturating_sub(1);
-            *n = syn::LitInt::new(&format!("{shrunk}usize"), n.span());
+        if let Some(init) = &mut local.init {
+            *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
         }
     }
     let mut visitor = Unversion(0);
     visitor.visit_file_mut(file);
     visitor.0
+}
+
+/// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes
+/// `::portico::transport::endpoint(client.inner(), &client.baseurl, <the path>)`: the base URL
+/// parsed once per client instead of the whole URL, host and all, on every call. Returns how
+/// many were rewritten.
+fn resolve_urls(file: &mut syn::File) -> Result<usize, String> {
+    use syn::visit_mut::VisitMut;
+    struct Resolve(usize, Option<String>);
+    impl VisitMut for Resolve {
+        fn visit_local_mut(&mut self, local: &mut syn::Local) {
+            let is_url = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url");
+            if let (true, Some(init)) = (is_url, &mut local.init)
+                && let syn::Expr::Macro(m) = &*init.expr
+                && m.mac.path.is_ident("format")
+            {
+                match endpoint_call(&m.mac) {
+                    Ok(call) => {
+                        *init.expr = call;
+                        self.0 += 1;
+                    }
+                    Err(why) => {
+                        self.1.get_or_insert(why);
+                    }
+                }
+            }
+            syn::visit_mut::visit_local_mut(self, local);
+        }
+    }
+    fn endpoint_call(mac: &syn::Macro) -> Result<syn::Expr, String> {
+        use syn::punctuated::Punctuated;
+        let text = quote::ToTokens::to_token_stream(mac).to_string();
+        let args = mac
+            .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            .map_err(|e| format!("{text}: {e}"))?;
+        let mut args = args.into_iter();
+        let template = match args.next() {
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            })) => s.value(),
+            _ => return Err(format!("{text}: no template")),
+        };
+        let base = args
+            .next()
+            .map(|e| quote::ToTokens::to_token_stream(&e).to_string());
+        let (Some(path), Some("client . baseurl")) = (template.strip_prefix("{}"), base.as_deref())
+        else {
+            return Err(format!("{text}: not the base URL followed by a path"));
+        };
+        let rest: Vec<syn::Expr> = args.collect();
+        Ok(if rest.is_empty() {
+            syn::parse_quote!(::portico::transport::endpoint(client.inner(), &client.baseurl, #path)
+                .map_err(Error::InvalidRequest)?)
+        } else {
+            syn::parse_quote!(
+                ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(#path, #(#rest),*)
+                )
+                .map_err(Error::InvalidRequest)?
+            )
+        })
+    }
+    let mut visitor = Resolve(0, None);
+    visitor.visit_file_mut(file);
+    match visitor.1 {
+        Some(why) => Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {why}"
+        )),
+        None => Ok(visitor.0),
+    }
 }
 
 /// Adds the spec's `minItems`/`maxItems` to the generated struct builders (typify checks string

@@ -4047,8 +4047,10 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/accounts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4134,8 +4136,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::AccountInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/accounts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4213,12 +4217,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/accounts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4305,12 +4310,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::AccountUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/accounts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4466,8 +4472,10 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4555,8 +4563,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4634,12 +4644,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/contacts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4726,12 +4737,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/contacts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4861,8 +4873,13 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/opportunities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/crm/opportunities",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4950,8 +4967,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OpportunityInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/opportunities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/crm/opportunities",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5029,12 +5051,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/opportunities/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5123,12 +5146,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/opportunities/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5245,8 +5269,9 @@ pub mod builder {
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/crm/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/users")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5329,12 +5354,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/crm/users/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/crm/users/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5411,8 +5437,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserTokenRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/user-tokens", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/user-tokens")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5473,12 +5501,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Deleted>, Error<::portico::WireError>> {
             let Self { client, user_token } = self;
             let user_token = user_token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/user-tokens/{}",
-                client.baseurl,
-                encode_path(&user_token.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client

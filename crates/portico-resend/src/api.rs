@@ -19494,8 +19494,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api-keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19572,8 +19573,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api-keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19634,12 +19636,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, api_key_id } = self;
             let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api-keys/{}",
-                client.baseurl,
-                encode_path(&api_key_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19728,12 +19731,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api-keys/{}",
-                client.baseurl,
-                encode_path(&api_key_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19781,8 +19785,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListAudiencesResponse>, Error<::portico::WireError>>
         {
             let Self { client } = self;
-            let url = format!("{}/audiences", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19858,8 +19863,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateAudienceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/audiences", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19920,12 +19926,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Audience>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/audiences/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/audiences/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19985,12 +19992,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/audiences/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/audiences/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20092,8 +20100,10 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/automations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20174,8 +20184,10 @@ pub mod builder {
                     types::CreateAutomationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/automations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20239,12 +20251,13 @@ pub mod builder {
                 automation_id,
             } = self;
             let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/automations/{}", encode_path(&automation_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20307,12 +20320,13 @@ pub mod builder {
                 automation_id,
             } = self;
             let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/automations/{}", encode_path(&automation_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20405,12 +20419,13 @@ pub mod builder {
                     types::UpdateAutomationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/automations/{}", encode_path(&automation_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20474,12 +20489,16 @@ pub mod builder {
                 automation_id,
             } = self;
             let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}/duplicate",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/automations/{}/duplicate",
+                    encode_path(&automation_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20595,12 +20614,16 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}/runs",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/automations/{}/runs",
+                    encode_path(&automation_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20680,13 +20703,17 @@ pub mod builder {
             } = self;
             let automation_id = automation_id.map_err(Error::InvalidRequest)?;
             let run_id = run_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}/runs/{}",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-                encode_path(&run_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/automations/{}/runs/{}",
+                    encode_path(&automation_id.to_string()),
+                    encode_path(&run_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20750,12 +20777,16 @@ pub mod builder {
                 automation_id,
             } = self;
             let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/automations/{}/stop",
-                client.baseurl,
-                encode_path(&automation_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/automations/{}/stop",
+                    encode_path(&automation_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20844,8 +20875,10 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/broadcasts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20923,8 +20956,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/broadcasts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20985,12 +21020,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Broadcast>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21050,12 +21086,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21142,12 +21179,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21208,12 +21246,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}/cancel",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21316,12 +21355,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}/clicked-links",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21468,12 +21508,13 @@ pub mod builder {
             let email = email.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}/recipients",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21570,12 +21611,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/broadcasts/{}/send",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21666,8 +21708,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contact-properties", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/contact-properties",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21748,8 +21795,13 @@ pub mod builder {
                     types::CreateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contact-properties", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/contact-properties",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21810,12 +21862,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ContactProperty>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact-properties/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contact-properties/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21875,12 +21928,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact-properties/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contact-properties/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21970,12 +22024,13 @@ pub mod builder {
                     types::UpdateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact-properties/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contact-properties/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22079,8 +22134,9 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22162,8 +22218,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateContactRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22268,8 +22325,13 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contacts/imports", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/contacts/imports",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22333,12 +22395,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ContactImport>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/imports/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/imports/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22441,12 +22504,16 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}/segments",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/contacts/{}/segments",
+                    encode_path(&contact_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22526,13 +22593,17 @@ pub mod builder {
             } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}/segments/{}",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
-                encode_path(&segment_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/contacts/{}/segments/{}",
+                    encode_path(&contact_id.to_string()),
+                    encode_path(&segment_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22609,13 +22680,17 @@ pub mod builder {
             } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}/segments/{}",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
-                encode_path(&segment_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/contacts/{}/segments/{}",
+                    encode_path(&contact_id.to_string()),
+                    encode_path(&segment_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22718,12 +22793,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}/topics",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22821,12 +22897,13 @@ pub mod builder {
                     types::UpdateContactTopicsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}/topics",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22887,12 +22964,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22952,12 +23030,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23044,12 +23123,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateContactRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contacts/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/contacts/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23140,8 +23220,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/domains", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23218,8 +23299,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateDomainRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/domains", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23297,8 +23379,10 @@ pub mod builder {
                     types::CreateDomainClaimRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/domains/claim", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains/claim")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23359,12 +23443,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Domain>, Error<::portico::WireError>> {
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/domains/{}", encode_path(&domain_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23424,12 +23509,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/domains/{}", encode_path(&domain_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23518,12 +23604,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateDomainRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/domains/{}", encode_path(&domain_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23584,12 +23671,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}/claim",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23649,12 +23737,16 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}/claim/verify",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/domains/{}/claim/verify",
+                    encode_path(&domain_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23714,12 +23806,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domains/{}/verify",
-                client.baseurl,
-                encode_path(&domain_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23808,8 +23901,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/emails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23901,8 +23995,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendEmailRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/emails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }
@@ -23998,8 +24093,10 @@ pub mod builder {
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let x_batch_validation = x_batch_validation.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/emails/batch", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/batch")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }
@@ -24195,8 +24292,10 @@ pub mod builder {
             let metrics = metrics.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/emails/metrics", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/metrics")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24307,8 +24406,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/emails/receiving", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/emails/receiving",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24371,12 +24475,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ReceivedEmail>, Error<::portico::WireError>> {
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/receiving/{}",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24479,12 +24584,16 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/receiving/{}/attachments",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/emails/receiving/{}/attachments",
+                    encode_path(&email_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24563,13 +24672,17 @@ pub mod builder {
             } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/receiving/{}/attachments/{}",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-                encode_path(&attachment_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/emails/receiving/{}/attachments/{}",
+                    encode_path(&email_id.to_string()),
+                    encode_path(&attachment_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24629,12 +24742,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Email>, Error<::portico::WireError>> {
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/{}", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24723,12 +24837,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateEmailRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/{}", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24832,12 +24947,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}/attachments",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24916,13 +25032,17 @@ pub mod builder {
             } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}/attachments/{}",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-                encode_path(&attachment_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/emails/{}/attachments/{}",
+                    encode_path(&email_id.to_string()),
+                    encode_path(&attachment_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24982,12 +25102,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}/cancel",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25076,12 +25197,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ShareEmailRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/emails/{}/share",
-                client.baseurl,
-                encode_path(&email_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/emails/{}/share", encode_path(&email_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25171,8 +25293,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25248,8 +25371,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateEventRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25323,8 +25447,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendEventRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events/send")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25385,12 +25511,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EventDefinition>, Error<::portico::WireError>> {
             let Self { client, identifier } = self;
             let identifier = identifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/events/{}",
-                client.baseurl,
-                encode_path(&identifier.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/events/{}", encode_path(&identifier.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25450,12 +25577,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, identifier } = self;
             let identifier = identifier.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/events/{}",
-                client.baseurl,
-                encode_path(&identifier.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/events/{}", encode_path(&identifier.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25544,12 +25672,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateEventRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/events/{}",
-                client.baseurl,
-                encode_path(&identifier.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/events/{}", encode_path(&identifier.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25639,8 +25768,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/logs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/logs")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25701,12 +25831,13 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::Log>, Error<::portico::WireError>> {
             let Self { client, log_id } = self;
             let log_id = log_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/logs/{}",
-                client.baseurl,
-                encode_path(&log_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/logs/{}", encode_path(&log_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25796,8 +25927,10 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/oauth/grants", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/oauth/grants")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25864,12 +25997,13 @@ pub mod builder {
                 oauth_grant_id,
             } = self;
             let oauth_grant_id = oauth_grant_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/oauth/grants/{}",
-                client.baseurl,
-                encode_path(&oauth_grant_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25958,8 +26092,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/segments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26037,8 +26172,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateSegmentRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/segments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26099,12 +26235,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Segment>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/segments/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/segments/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26164,12 +26301,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/segments/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/segments/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26271,8 +26409,10 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let origin = origin.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/suppressions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26351,8 +26491,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::AddSuppressionRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/suppressions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26432,8 +26574,13 @@ pub mod builder {
                     types::AddBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/suppressions/batch/add", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/suppressions/batch/add",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26513,8 +26660,13 @@ pub mod builder {
                     types::DeleteBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/suppressions/batch/remove", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/suppressions/batch/remove",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26578,12 +26730,13 @@ pub mod builder {
                 suppression,
             } = self;
             let suppression = suppression.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/suppressions/{}",
-                client.baseurl,
-                encode_path(&suppression.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26646,12 +26799,13 @@ pub mod builder {
                 suppression,
             } = self;
             let suppression = suppression.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/suppressions/{}",
-                client.baseurl,
-                encode_path(&suppression.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26741,8 +26895,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26820,8 +26975,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateTemplateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26882,12 +27038,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Template>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/templates/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26947,12 +27104,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/templates/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27039,12 +27197,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateTemplateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/templates/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27105,12 +27264,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/{}/duplicate",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27170,12 +27330,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/{}/publish",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/templates/{}/publish", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27264,8 +27425,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/topics", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27341,8 +27503,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateTopicRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/topics", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27403,8 +27566,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Topic>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/topics/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/topics/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27464,8 +27632,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/topics/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/topics/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27550,8 +27723,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateTopicRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/topics/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/topics/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27641,8 +27819,9 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27720,8 +27899,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27782,12 +27962,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Webhook>, Error<::portico::WireError>> {
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/webhooks/{}",
-                client.baseurl,
-                encode_path(&webhook_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27847,12 +28028,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/webhooks/{}",
-                client.baseurl,
-                encode_path(&webhook_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27943,12 +28125,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/webhooks/{}",
-                client.baseurl,
-                encode_path(&webhook_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -5477,8 +5477,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateBrandRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/brand/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/create")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5556,8 +5558,10 @@ pub mod builder {
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/brand/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/list")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5619,12 +5623,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GetBrandResponse>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/brand/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/brand/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5700,8 +5705,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateCampaignRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/campaign/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/v1/campaign/create",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5780,8 +5790,13 @@ pub mod builder {
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/campaign/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/v1/campaign/list",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5844,12 +5859,13 @@ pub mod builder {
         {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/campaign/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/campaign/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5910,12 +5926,13 @@ pub mod builder {
         {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/campaign/{}/webhooks",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6006,12 +6023,13 @@ pub mod builder {
                     types::CreateCampaignWebhookRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/campaign/{}/webhooks",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6130,8 +6148,10 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let number = number.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/message/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/list")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6210,8 +6230,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendMessageRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/message/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/send")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6272,12 +6294,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GetMessageResponse>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/message/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/message/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6350,8 +6373,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::BuyNumberRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/number/buy", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/number/buy")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6412,12 +6437,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GetWebhookResponse>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/webhook/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6478,12 +6504,13 @@ pub mod builder {
         {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/webhook/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6571,12 +6598,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/webhook/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -22427,8 +22427,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22501,8 +22502,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditAccountRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22578,8 +22580,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateAccountRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22626,8 +22629,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22687,12 +22691,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/confirm/{}",
-                client.baseurl,
-                encode_path(&token.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/account/confirm/{}", encode_path(&token.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22763,8 +22768,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account/login", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account/login")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22836,8 +22843,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::LoginOtpRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account/login/otp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/account/login/otp",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22927,12 +22939,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OtpConfirmRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/otp/{}/confirm",
-                client.baseurl,
-                encode_path(&type_.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23024,12 +23037,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/otp/{}/disable",
-                client.baseurl,
-                encode_path(&type_.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23121,12 +23135,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/otp/{}/enable",
-                client.baseurl,
-                encode_path(&type_.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23202,8 +23217,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account/passwordreset", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/account/passwordreset",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23264,12 +23284,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/passwordreset/{}",
-                client.baseurl,
-                encode_path(&email.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23347,8 +23368,13 @@ pub mod builder {
                     types::CredentialsTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/account/profile/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/account/profile/token",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23409,12 +23435,16 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/account/resend_confirmation/{}",
-                client.baseurl,
-                encode_path(&email.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/account/resend_confirmation/{}",
+                    encode_path(&email.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23521,8 +23551,9 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/action", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23599,8 +23630,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateActionRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/action", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23661,8 +23693,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Action>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/action/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/action/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23747,8 +23784,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditActionRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/action/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/action/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23809,8 +23851,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/action/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/action/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23917,8 +23964,9 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analysis", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23998,8 +24046,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analysis", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24060,12 +24109,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Analysis>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24150,12 +24200,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24216,12 +24267,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24298,12 +24350,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}/download",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}/download", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24389,12 +24442,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}/run",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}/run", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24510,14 +24564,18 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}/run/{}/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/analysis/{}/run/{}/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24578,12 +24636,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}/token",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}/token", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24668,12 +24727,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UploadScriptRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/analysis/{}/upload",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/analysis/{}/upload", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24781,8 +24841,9 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/bucket", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24859,8 +24920,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateBucketRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/bucket", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24921,8 +24983,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Bucket>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/bucket/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25007,8 +25074,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditBucketRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/bucket/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25069,8 +25141,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/bucket/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25130,12 +25207,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bucket/{}/data_amount",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25195,12 +25273,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bucket/{}/device",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}/device", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25305,12 +25384,13 @@ pub mod builder {
             let amount = amount.map_err(Error::InvalidRequest)?;
             let deleted = deleted.map_err(Error::InvalidRequest)?;
             let resolve_origin_name = resolve_origin_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bucket/{}/variable",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25406,12 +25486,13 @@ pub mod builder {
                     types::DeleteBucketVariableRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bucket/{}/variable",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25519,8 +25600,9 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/dashboard", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25600,8 +25682,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateDashboardRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/dashboard", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25662,12 +25745,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Dashboard>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25754,12 +25838,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditDashboardRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25820,12 +25905,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25885,12 +25971,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/analysis",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25950,12 +26037,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/devices",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26046,12 +26134,13 @@ pub mod builder {
                     types::DuplicateDashboardRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/duplicate",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26128,12 +26217,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/share/public",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26220,12 +26310,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/widget",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26302,13 +26393,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/widget/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/dashboard/{}/widget/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26408,13 +26503,17 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/widget/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/dashboard/{}/widget/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26491,13 +26590,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/widget/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/dashboard/{}/widget/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26573,13 +26676,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dashboard/{}/widget/{}/token",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/dashboard/{}/widget/{}/token",
+                    encode_path(&id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26845,8 +26952,9 @@ pub mod builder {
             let value = value.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/data", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26927,8 +27035,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/data", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26989,8 +27098,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/data", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27185,8 +27295,9 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/data", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27291,8 +27402,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ExportDataRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/data/export", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data/export")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27422,13 +27535,17 @@ pub mod builder {
             let overwrite = overwrite.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/data/{}/{}",
-                client.baseurl,
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/data/{}/{}",
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27524,13 +27641,17 @@ pub mod builder {
             let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/data/{}/{}",
-                client.baseurl,
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/data/{}/{}",
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27621,13 +27742,17 @@ pub mod builder {
             let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             let ids = ids.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/data/{}/{}",
-                client.baseurl,
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/data/{}/{}",
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27717,13 +27842,17 @@ pub mod builder {
             let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/data/{}/{}/data",
-                client.baseurl,
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/data/{}/{}/data",
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27813,13 +27942,17 @@ pub mod builder {
             let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/data/{}/{}/resource",
-                client.baseurl,
-                encode_path(&dashboard_id.to_string()),
-                encode_path(&widget_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/data/{}/{}/resource",
+                    encode_path(&dashboard_id.to_string()),
+                    encode_path(&widget_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28104,8 +28237,9 @@ pub mod builder {
             let resolve_bucket_name = resolve_bucket_name.map_err(Error::InvalidRequest)?;
             let resolve_connector_name = resolve_connector_name.map_err(Error::InvalidRequest)?;
             let serial = serial.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28231,8 +28365,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateDeviceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28297,8 +28432,10 @@ pub mod builder {
                 sent_status,
             } = self;
             let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device/params", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/params")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28393,12 +28530,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::MarkParamSentRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/params/{}",
-                client.baseurl,
-                encode_path(&param_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/params/{}", encode_path(&param_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28477,8 +28615,10 @@ pub mod builder {
                     types::CreateDeviceTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/token")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28599,12 +28739,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/token/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/token/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28668,12 +28809,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/token/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/token/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28733,8 +28875,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28819,8 +28966,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditDeviceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28881,8 +29033,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/device/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28942,12 +29099,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeviceChunkList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/chunk",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/chunk", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29032,12 +29190,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/chunk/backup",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29123,12 +29282,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/chunk/copy",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29205,13 +29365,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let chunk_id = chunk_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/chunk/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&chunk_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/device/{}/chunk/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&chunk_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29298,12 +29462,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ConvertDeviceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/convert",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/convert", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29583,12 +29748,13 @@ pub mod builder {
             let value = value.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29681,12 +29847,13 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29759,12 +29926,13 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29972,12 +30140,13 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30078,12 +30247,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::DataBackupRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data/backup",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data/backup", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30169,12 +30339,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::DataRestoreRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data/restore",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data/restore", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30235,12 +30406,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/data_amount",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/data_amount", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30300,12 +30472,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/empty",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/empty", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30382,12 +30555,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/params",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/params", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30463,12 +30637,13 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/params",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/device/{}/params", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30545,13 +30720,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let param_id = param_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/device/{}/params/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&param_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/device/{}/params/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&param_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30640,8 +30819,9 @@ pub mod builder {
             let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
             let path = path.map_err(Error::InvalidRequest)?;
             let qty = qty.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30707,8 +30887,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30769,8 +30950,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30831,8 +31013,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30893,8 +31076,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files/copy", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files/copy")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30955,8 +31140,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::FilePublic>, Error<::portico::WireError>> {
             let Self { client, file } = self;
             let file = file.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files/permission", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/files/permission",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31017,8 +31207,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/files/permission", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/files/permission",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31065,8 +31260,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/info")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31187,8 +31383,10 @@ pub mod builder {
             let filter_read = filter_read.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notification", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31274,8 +31472,10 @@ pub mod builder {
                     types::CreateNotificationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notification", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31322,8 +31522,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/notification/markallread", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/notification/markallread",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31396,8 +31601,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RegisterPushRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notification/push/register", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/notification/push/register",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31473,8 +31683,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UnregisterPushRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notification/push/unregister", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/notification/push/unregister",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31552,8 +31767,13 @@ pub mod builder {
                     types::MarkNotificationsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notification/read", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/notification/read",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31614,12 +31834,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/notification/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/notification/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31695,13 +31916,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let button_id = button_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/notification/{}/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&button_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/notification/{}/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&button_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31747,8 +31972,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProfileSummaryList>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/profile", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31840,8 +32066,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateProfileRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/profile", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31910,12 +32137,16 @@ pub mod builder {
                 target_profile_id,
             } = self;
             let target_profile_id = target_profile_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/switch/{}",
-                client.baseurl,
-                encode_path(&target_profile_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/switch/{}",
+                    encode_path(&target_profile_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31975,12 +32206,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/team/accept/{}",
-                client.baseurl,
-                encode_path(&token.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32040,12 +32272,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/team/decline/{}",
-                client.baseurl,
-                encode_path(&token.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32105,12 +32338,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ProfileInfo>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32195,12 +32429,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditProfileRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32288,12 +32523,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::DeleteProfileRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32354,12 +32590,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ProfileAddons>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/addons",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/addons", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32431,12 +32668,13 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/addons",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/addons", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32579,12 +32817,13 @@ pub mod builder {
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let resource_name = resource_name.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/auditlog",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32675,13 +32914,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let query_id = query_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/auditlog/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&query_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/auditlog/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&query_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32784,12 +33027,13 @@ pub mod builder {
             let amount = amount.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/backup",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/backup", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32852,12 +33096,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BackupStarted>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/backup",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/backup", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32963,13 +33208,17 @@ pub mod builder {
                     types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/backup/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&backup_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/backup/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&backup_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33076,13 +33325,17 @@ pub mod builder {
                     types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/backup/{}/download",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&backup_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/backup/{}/download",
+                    encode_path(&id.to_string()),
+                    encode_path(&backup_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33170,12 +33423,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ServiceConfigRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/service",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/service", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33278,13 +33532,17 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ServiceTestRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/service/test/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&service.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/service/test/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&service.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33414,12 +33672,13 @@ pub mod builder {
             let periodicity = periodicity.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/statistics",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/statistics", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33508,12 +33767,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let only_amount = only_amount.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/summary",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/summary", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33577,12 +33837,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TeamMemberList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/team",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/team", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33665,12 +33926,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::InviteRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/team",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/team", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33747,13 +34009,17 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/team/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/team/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&account_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33873,12 +34139,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/token",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/token", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33973,12 +34240,13 @@ pub mod builder {
                     types::CreateProfileTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/token",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/profile/{}/token", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34051,13 +34319,17 @@ pub mod builder {
             let Self { client, id, token } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let token = token.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/token/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&token.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/token/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&token.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34129,13 +34401,17 @@ pub mod builder {
             let Self { client, id, addon } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let addon = addon.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/profile/{}/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-                encode_path(&addon.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/profile/{}/{}",
+                    encode_path(&id.to_string()),
+                    encode_path(&addon.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34181,8 +34457,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RunSettings>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/run", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34257,8 +34534,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditRunSettingsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34319,12 +34597,16 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/customdomain/regenerate/{}",
-                client.baseurl,
-                encode_path(&profile_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!(
+                    "/run/customdomain/regenerate/{}",
+                    encode_path(&profile_id.to_string())
+                ),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34384,12 +34666,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomDomain>, Error<::portico::WireError>> {
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/customdomain/{}",
-                client.baseurl,
-                encode_path(&profile_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34483,12 +34766,13 @@ pub mod builder {
                     types::CreateCustomDomainRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/customdomain/{}",
-                client.baseurl,
-                encode_path(&profile_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34549,12 +34833,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/customdomain/{}",
-                client.baseurl,
-                encode_path(&profile_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34627,8 +34912,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EmailTestRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run/email_test", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/email_test")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34707,8 +34994,13 @@ pub mod builder {
                     types::CreateRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run/notification", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/run/notification",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34769,12 +35061,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/notification/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/notification/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34864,12 +35157,13 @@ pub mod builder {
                     types::EditRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/notification/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/notification/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34930,12 +35224,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/notification/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/notification/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34981,8 +35276,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SamlInfo>, Error<::portico::WireError>> {
             let Self { client } = self;
-            let url = format!("{}/run/sso/saml", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35053,8 +35350,10 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditSamlRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run/sso/saml", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url =
+                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
+                    .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35323,8 +35622,9 @@ pub mod builder {
             let filter_timezone = filter_timezone.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35451,8 +35751,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateRunUserRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/run/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
+                .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35513,12 +35814,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RunUserReply>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/users/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/users/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35603,12 +35905,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::EditRunUserRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/users/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/users/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35669,12 +35972,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/users/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/users/{}", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35750,12 +36054,13 @@ pub mod builder {
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/run/users/{}/login",
-                client.baseurl,
-                encode_path(&id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                &format!("/run/users/{}/login", encode_path(&id.to_string())),
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client

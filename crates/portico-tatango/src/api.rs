@@ -2027,8 +2027,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendMmsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/transactional_messages/send_mms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/transactional_messages/send_mms",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2100,8 +2105,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendSmsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/transactional_messages/send_sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/transactional_messages/send_sms",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2175,8 +2185,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendWhatsappRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/transactional_messages/send_whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/transactional_messages/send_whatsapp",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2255,8 +2270,13 @@ pub mod builder {
                     types::UploadWhatsappTemplateRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/whatsapp_template/upload", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+            let url = ::portico::transport::endpoint(
+                client.inner(),
+                &client.baseurl,
+                "/whatsapp_template/upload",
+            )
+            .map_err(Error::InvalidRequest)?;
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -154,6 +154,9 @@ pub struct Config {
 
 struct Shared {
     provider: &'static Provider,
+    /// The validated base URL, parsed once: each call's URL is this with its path set, instead of
+    /// a whole URL parsed from text (see [`crate::transport::endpoint`]).
+    base_url: reqwest::Url,
     /// `None` only for providers with operations that need no credential (`security: []`).
     credential: Option<Secret>,
     auth_header: Option<(http::HeaderName, HeaderValue)>,
@@ -238,6 +241,7 @@ impl Config {
         Ok(Config {
             shared: Arc::new(Shared {
                 provider: shared.provider,
+                base_url: shared.base_url.clone(),
                 credential: shared.credential.clone(),
                 auth_header: shared.auth_header.clone(),
                 user_header: Some(user_header(shared.provider, token)?),
@@ -264,6 +268,10 @@ impl Config {
 
     pub(crate) fn credential(&self) -> Option<&Secret> {
         self.shared.credential.as_ref()
+    }
+
+    pub(crate) fn base_url(&self) -> &reqwest::Url {
+        &self.shared.base_url
     }
 
     pub(crate) fn user_agent(&self) -> &HeaderValue {
@@ -604,6 +612,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
         let config = Config {
             shared: Arc::new(Shared {
                 provider,
+                base_url: reqwest::Url::parse(&base_url)
+                    .map_err(|e| invalid(format!("invalid base URL {base_url:?}: {e}")))?,
                 credential: self.credential,
                 auth_header,
                 user_header,
