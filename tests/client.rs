@@ -69,3 +69,59 @@ fn the_default_base_url_is_the_spec_server() {
     use progenitor_client::ClientInfo as _;
     assert_eq!(client.baseurl(), "https://api.resend.com");
 }
+
+#[tokio::test]
+async fn a_base_url_with_a_path_keeps_it_before_each_operation_path() {
+    let wire = Wire::json(200, json!({ "object": "email", "id": "e f" })).await;
+    let client = Client::builder()
+        .api_key(CANARY_KEY)
+        .base_url(format!("{}/proxy/resend/", wire.url()))
+        .build()
+        .unwrap();
+    client.get_email().email_id("e f/g").send().await.unwrap();
+    assert_eq!(
+        wire.single_request().await.path(),
+        "/proxy/resend/emails/e%20f%2Fg"
+    );
+}
+
+/// A reply whose body arrives in pieces, with pauses between them, is read whole before it is
+/// decoded (the attempt reads the body chunk by chunk).
+#[tokio::test]
+async fn a_body_sent_in_pieces_is_read_whole() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            socket.read_exact(&mut byte).await.unwrap();
+            head.push(byte[0]);
+        }
+        socket
+            .write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                  transfer-encoding: chunked\r\n\r\n",
+            )
+            .await
+            .unwrap();
+        for piece in [r#"{"object": "#, r#""email", "id""#, r#": "e1"}"#] {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+        socket.flush().await.unwrap();
+    });
+    let client = Client::builder()
+        .api_key(CANARY_KEY)
+        .base_url(url)
+        .build()
+        .unwrap();
+    let email = client.get_email().email_id("e1").send().await.unwrap();
+    assert_eq!(email.id, "e1");
+    server.await.unwrap();
+}

@@ -224,11 +224,17 @@ pub(crate) fn idempotency_key() -> http::HeaderValue {
     let (hi, lo) = (random_u64(), random_u64());
     let hi = (hi & !0xf000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
-    let bits = (u128::from(hi) << 64) | u128::from(lo);
+    let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
+    // 8-4-4-4-12 hex digits: a dash before bytes 4, 6, 8 and 10.
     let mut text = [b'-'; 36];
-    let places = (0..36).filter(|at| ![8, 13, 18, 23].contains(at));
-    for (digit, at) in places.enumerate() {
-        text[at] = HEX[((bits >> (124 - 4 * digit)) & 0xf) as usize];
+    let mut at = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
+        }
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0xf)];
+        at += 2;
     }
     http::HeaderValue::from_bytes(&text).unwrap_or(http::HeaderValue::from_static(""))
 }

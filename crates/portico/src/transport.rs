@@ -36,6 +36,7 @@ const CARRIER_STATUS: u16 = 599;
 
 /// The reply header in which a successful call's [`CallStats`] reach the caller.
 pub const STATS_HEADER: &str = "x-portico-stats";
+const STATS_HEADER_NAME: http::HeaderName = http::HeaderName::from_static(STATS_HEADER);
 
 /// What a call took: attempts made and time spent waiting. On an error: [`Error::stats`](crate::Error::stats);
 /// on a success: [`CallStats::from_headers`] on the reply's headers.
@@ -248,8 +249,8 @@ fn bracket_arrays(url: &mut reqwest::Url, arrays: &[&str]) {
 
 /// One reply, or one failure, of one attempt.
 enum Attempt {
-    /// With the URL the reply came from, which the rebuilt reply keeps.
-    Success(http::StatusCode, HeaderMap, Bytes, reqwest::Url),
+    /// The reply itself, its body read and kept in a [`ReadBody`] extension.
+    Success(reqwest::Response),
     Failure(Failure, Box<WireError>, HeaderMap),
 }
 
@@ -329,7 +330,7 @@ async fn run(
             .await;
         drop(permits);
         let (failure, mut wire, headers) = match outcome {
-            Attempt::Success(status, mut headers, body, url) => {
+            Attempt::Success(mut response) => {
                 for limiter in &limiters {
                     limiter.succeeded();
                 }
@@ -337,14 +338,16 @@ async fn run(
                     config.budget().refund();
                 }
                 call_span.record("attempts", stats.attempts);
-                call_span.record("status", status.as_u16());
+                call_span.record("status", response.status().as_u16());
                 if !call_span.is_disabled()
-                    && let Some(id) = request_id(config.provider(), &headers)
+                    && let Some(id) = request_id(config.provider(), response.headers())
                 {
                     call_span.record("request_id", id.as_str());
                 }
-                headers.insert(STATS_HEADER, stats.header_value());
-                return rebuild(status, headers, body, Some(url));
+                response
+                    .headers_mut()
+                    .insert(STATS_HEADER_NAME, stats.header_value());
+                return response;
             }
             Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
         };
@@ -445,18 +448,16 @@ async fn attempt(
         }
     };
     let status = response.status();
-    // Taken, not cloned: the body is read next and the reply rebuilt around it.
-    let headers = std::mem::take(response.headers_mut());
-    let url = response.url().clone();
     span.record("status", status.as_u16());
     if !span.is_disabled()
-        && let Some(id) = request_id(provider, &headers)
+        && let Some(id) = request_id(provider, response.headers())
     {
         span.record("request_id", id.as_str());
     }
-    let body = match response.bytes().await {
+    let body = match read_body(&mut response).await {
         Ok(body) => body,
         Err(e) => {
+            let headers = std::mem::take(response.headers_mut());
             let mut wire = transport_failure(&e);
             wire.status = Some(status.as_u16());
             wire.request_id = request_id(provider, &headers);
@@ -468,13 +469,18 @@ async fn attempt(
     };
     if status.is_success() {
         let Some(envelope) = &provider.envelope else {
-            return Attempt::Success(status, headers, body, url);
+            response.extensions_mut().insert(ReadBody(body));
+            return Attempt::Success(response);
         };
         let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
         let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
-            Ok(inner) => return Attempt::Success(status, headers, inner, url),
+            Ok(inner) => {
+                response.extensions_mut().insert(ReadBody(inner));
+                return Attempt::Success(response);
+            }
             Err(in_band) => in_band,
         };
+        let headers = std::mem::take(response.headers_mut());
         let mut wire = match in_band {
             Some(_) => provider_error(provider, status.as_u16(), &body),
             None => WireError::new(
@@ -498,6 +504,7 @@ async fn attempt(
         };
         return Attempt::Failure(failure, Box::new(wire), headers);
     }
+    let headers = std::mem::take(response.headers_mut());
     let mut wire = provider_error(provider, status.as_u16(), &body);
     fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
     let failure = Failure::Status {
@@ -505,6 +512,24 @@ async fn attempt(
         kind: wire.kind,
     };
     Attempt::Failure(failure, Box::new(wire), headers)
+}
+
+/// The whole body, read in place: the reply itself goes on to the generated code, so it is not
+/// rebuilt around the bytes. A body in one chunk (most replies) is not copied.
+async fn read_body(response: &mut reqwest::Response) -> reqwest::Result<Bytes> {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut whole = bytes::BytesMut::with_capacity(first.len() + second.len());
+    whole.extend_from_slice(&first);
+    whole.extend_from_slice(&second);
+    while let Some(more) = response.chunk().await? {
+        whole.extend_from_slice(&more);
+    }
+    Ok(whole.freeze())
 }
 
 /// The call's final failure, as the carrier reply the generated code reads.
@@ -679,9 +704,11 @@ fn carrier(config: &Config, mut wire: WireError, mut headers: HeaderMap) -> reqw
         CONTENT_TYPE,
         http::HeaderValue::from_static("application/json"),
     );
-    let status =
+    let mut response = http::Response::new(Bytes::from(body));
+    *response.status_mut() =
         http::StatusCode::from_u16(CARRIER_STATUS).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    rebuild(status, headers, Bytes::from(body), None)
+    *response.headers_mut() = headers;
+    reqwest::Response::from(response)
 }
 
 /// A server that echoes the credential must not put it into an error.
@@ -700,33 +727,10 @@ fn redact(config: &Config, wire: &mut WireError) {
     }
 }
 
-/// The body of a reply [`rebuild`] made, beside the reply's own copy of it, so that [`decode`]
-/// takes it as it is instead of reading the reply's body stream again. (A `Bytes` clone shares
-/// the buffer.)
+/// The body of a successful reply, read by [`attempt`] and kept beside the reply (whose own body
+/// stream it emptied), so that [`decode`] takes it as it is.
 #[derive(Clone)]
 struct ReadBody(Bytes);
-
-/// A reply around a body already read. With the URL it came from, which `Response::url` then
-/// gives (and reqwest need not parse a placeholder URL, as it does for a reply without one).
-fn rebuild(
-    status: http::StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-    url: Option<reqwest::Url>,
-) -> reqwest::Response {
-    use reqwest::ResponseBuilderExt as _;
-    let read = ReadBody(body.clone());
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    if let Some(url) = url
-        && let Some(extensions) = http::Response::builder().url(url).extensions_mut()
-    {
-        *response.extensions_mut() = std::mem::take(extensions);
-    }
-    response.extensions_mut().insert(read);
-    reqwest::Response::from(response)
-}
 
 /// Decodes a successful reply as `T`. Generated code calls this instead of progenitor's own
 /// decoding so that a body of the wrong shape still reports the status, provider, request id and
