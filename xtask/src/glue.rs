@@ -105,7 +105,7 @@ fn route_decoding(file: &mut syn::File) -> usize {
                 && body == "{ ResponseValue :: from_response (response) . await }"
             {
                 arm.body =
-                    syn::parse_quote!(::portico::transport::decode(client.inner(), response).await);
+                    syn::parse_quote!(::portico::transport::decode(client.inner(), response));
                 self.0 += 1;
             }
             syn::visit_mut::visit_arm_mut(self, arm);
@@ -650,13 +650,14 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
 
         // Every request of every operation goes through the Portico runtime.
         impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
-            async fn exec(
+            // Not `async`: the future is Portico's own, without a wrapper moved around it.
+            fn exec(
                 &self,
                 request: ::reqwest::Request,
                 info: &::progenitor_client::OperationInfo,
-            ) -> ::reqwest::Result<::reqwest::Response> {
+            ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
                 use ::progenitor_client::ClientInfo as _;
-                ::portico::exec(self.inner(), self.client(), request, info).await
+                ::portico::exec(self.inner(), self.client(), request, info)
             }
         }
 

@@ -4084,7 +4084,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4159,7 +4159,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4246,7 +4246,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4336,7 +4336,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4511,7 +4511,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4586,7 +4586,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4673,7 +4673,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4763,7 +4763,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4913,7 +4913,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -4993,7 +4993,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5080,7 +5080,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5172,7 +5172,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5298,7 +5298,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5383,7 +5383,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5460,7 +5460,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5526,7 +5526,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

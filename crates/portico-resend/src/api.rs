@@ -19518,7 +19518,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19595,7 +19595,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19661,7 +19661,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19757,7 +19757,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19806,7 +19806,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19885,7 +19885,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -19951,7 +19951,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20017,7 +20017,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20126,7 +20126,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20207,7 +20207,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20276,7 +20276,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20345,7 +20345,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20445,7 +20445,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20517,7 +20517,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20646,7 +20646,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20732,7 +20732,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20805,7 +20805,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20900,7 +20900,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -20979,7 +20979,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21045,7 +21045,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21111,7 +21111,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21205,7 +21205,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21271,7 +21271,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21383,7 +21383,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21542,7 +21542,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21637,7 +21637,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21736,7 +21736,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21821,7 +21821,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21887,7 +21887,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -21953,7 +21953,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22050,7 +22050,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22162,7 +22162,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22240,7 +22240,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22354,7 +22354,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22420,7 +22420,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22535,7 +22535,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22622,7 +22622,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22709,7 +22709,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22821,7 +22821,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22923,7 +22923,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22989,7 +22989,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23055,7 +23055,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23149,7 +23149,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23244,7 +23244,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23321,7 +23321,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23402,7 +23402,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23468,7 +23468,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23534,7 +23534,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23630,7 +23630,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23696,7 +23696,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23765,7 +23765,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23831,7 +23831,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23925,7 +23925,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24020,7 +24020,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24122,7 +24122,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24335,7 +24335,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24434,7 +24434,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24500,7 +24500,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24615,7 +24615,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24701,7 +24701,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24767,7 +24767,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24863,7 +24863,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24975,7 +24975,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25061,7 +25061,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25127,7 +25127,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25223,7 +25223,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25317,7 +25317,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25393,7 +25393,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25470,7 +25470,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25536,7 +25536,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25602,7 +25602,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25698,7 +25698,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25792,7 +25792,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25856,7 +25856,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25952,7 +25952,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26022,7 +26022,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26116,7 +26116,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26194,7 +26194,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26260,7 +26260,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26326,7 +26326,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26435,7 +26435,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26514,7 +26514,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26600,7 +26600,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26686,7 +26686,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26755,7 +26755,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26824,7 +26824,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26919,7 +26919,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26997,7 +26997,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27063,7 +27063,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27129,7 +27129,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27223,7 +27223,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27289,7 +27289,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27355,7 +27355,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27449,7 +27449,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27525,7 +27525,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27591,7 +27591,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27657,7 +27657,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27749,7 +27749,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27843,7 +27843,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27921,7 +27921,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27987,7 +27987,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28053,7 +28053,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28151,7 +28151,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -1165,13 +1165,13 @@ impl Client {
     }
 }
 impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
-    async fn exec(
+    fn exec(
         &self,
         request: ::reqwest::Request,
         info: &::progenitor_client::OperationInfo,
-    ) -> ::reqwest::Result<::reqwest::Response> {
+    ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
         use ::progenitor_client::ClientInfo as _;
-        ::portico::exec(self.inner(), self.client(), request, info).await
+        ::portico::exec(self.inner(), self.client(), request, info)
     }
 }
 pub use ::portico::pagination::{ItemStream, StreamExt};

@@ -5500,7 +5500,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5582,7 +5582,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5648,7 +5648,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5731,7 +5731,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5817,7 +5817,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5884,7 +5884,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -5951,7 +5951,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6049,7 +6049,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6175,7 +6175,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6253,7 +6253,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6319,7 +6319,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6396,7 +6396,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6462,7 +6462,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6529,7 +6529,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -6624,7 +6624,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

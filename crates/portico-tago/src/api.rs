@@ -22448,7 +22448,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22524,7 +22524,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22602,7 +22602,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22650,7 +22650,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22716,7 +22716,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22791,7 +22791,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22869,7 +22869,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22965,7 +22965,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23063,7 +23063,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23161,7 +23161,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23243,7 +23243,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23309,7 +23309,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23394,7 +23394,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23463,7 +23463,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23576,7 +23576,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23652,7 +23652,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23718,7 +23718,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23810,7 +23810,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23876,7 +23876,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -23989,7 +23989,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24068,7 +24068,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24134,7 +24134,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24226,7 +24226,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24292,7 +24292,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24376,7 +24376,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24468,7 +24468,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24595,7 +24595,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24661,7 +24661,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24753,7 +24753,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24866,7 +24866,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -24942,7 +24942,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25008,7 +25008,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25100,7 +25100,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25166,7 +25166,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25232,7 +25232,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25298,7 +25298,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25415,7 +25415,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25512,7 +25512,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25625,7 +25625,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25704,7 +25704,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25770,7 +25770,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25864,7 +25864,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25930,7 +25930,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25996,7 +25996,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26062,7 +26062,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26160,7 +26160,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26246,7 +26246,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26336,7 +26336,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26422,7 +26422,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26533,7 +26533,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26619,7 +26619,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26705,7 +26705,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26994,7 +26994,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27057,7 +27057,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27120,7 +27120,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27332,7 +27332,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27426,7 +27426,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27571,7 +27571,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27671,7 +27671,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27772,7 +27772,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27872,7 +27872,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27972,7 +27972,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28311,7 +28311,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28387,7 +28387,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28458,7 +28458,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28556,7 +28556,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28638,7 +28638,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28768,7 +28768,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28834,7 +28834,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28900,7 +28900,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28992,7 +28992,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29058,7 +29058,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29124,7 +29124,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29216,7 +29216,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29308,7 +29308,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29394,7 +29394,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29488,7 +29488,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29794,7 +29794,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29873,7 +29873,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -29952,7 +29952,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30181,7 +30181,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30273,7 +30273,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30365,7 +30365,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30431,7 +30431,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30497,7 +30497,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30584,7 +30584,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30663,7 +30663,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30749,7 +30749,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30846,7 +30846,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30909,7 +30909,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -30972,7 +30972,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31035,7 +31035,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31099,7 +31099,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31166,7 +31166,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31233,7 +31233,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31281,7 +31281,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31413,7 +31413,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31495,7 +31495,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31547,7 +31547,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31627,7 +31627,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31709,7 +31709,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31793,7 +31793,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31859,7 +31859,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31945,7 +31945,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -31993,7 +31993,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32092,7 +32092,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32165,7 +32165,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32231,7 +32231,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32297,7 +32297,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32363,7 +32363,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32455,7 +32455,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32549,7 +32549,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32615,7 +32615,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32694,7 +32694,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32857,7 +32857,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -32943,7 +32943,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33055,7 +33055,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33121,7 +33121,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33238,7 +33238,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33355,7 +33355,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33449,7 +33449,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33562,7 +33562,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33708,7 +33708,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33796,7 +33796,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33862,7 +33862,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -33952,7 +33952,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34038,7 +34038,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34168,7 +34168,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34266,7 +34266,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34348,7 +34348,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34430,7 +34430,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34478,7 +34478,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34556,7 +34556,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34625,7 +34625,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34691,7 +34691,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34792,7 +34792,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34858,7 +34858,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -34935,7 +34935,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35020,7 +35020,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35086,7 +35086,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35183,7 +35183,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35249,7 +35249,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35298,7 +35298,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35373,7 +35373,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35695,7 +35695,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35773,7 +35773,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35839,7 +35839,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35931,7 +35931,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -35997,7 +35997,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -36083,7 +36083,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

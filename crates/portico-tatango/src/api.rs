@@ -2053,7 +2053,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -2131,7 +2131,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -2211,7 +2211,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -2296,7 +2296,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response).await,
+                200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

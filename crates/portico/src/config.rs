@@ -571,8 +571,14 @@ impl<C: ProviderClient> ClientBuilder<C> {
 
         let http = match self.http {
             Some(http) => http,
+            // HTTP/1.1 only (what the TLS setup offers, whichever features are unified in), so
+            // reqwest's own retry layer, which only ever retries HTTP/2 and HTTP/3 refusals,
+            // can never act: it is turned off rather than left to copy every request for a retry
+            // that cannot happen. Portico's retries are in `transport`.
             None => crate::tls::http_client_builder()?
                 .connect_timeout(self.connect_timeout)
+                .http1_only()
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .build()
                 .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
         };

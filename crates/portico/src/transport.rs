@@ -139,29 +139,36 @@ fn with_path(base: &reqwest::Url, path: &str) -> reqwest::Url {
 /// Sends one call for a generated client, with its retries. Called from the
 /// `ClientHooks::exec` that `cargo xtask generate` writes into each provider crate; not meant to
 /// be called directly.
-pub async fn exec(
-    config: &Config,
-    http: &reqwest::Client,
+///
+/// The request is prepared (credential, User-Agent, idempotency key) when this is called; the
+/// future it returns is the call's attempts and nothing around them (each layer of `async`
+/// around a call is a future that is moved, whole, on every `.await` into it).
+pub fn exec<'a>(
+    config: &'a Config,
+    http: &'a reqwest::Client,
     mut request: reqwest::Request,
     info: &OperationInfo,
-) -> reqwest::Result<reqwest::Response> {
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<'a> {
+    use futures_util::FutureExt as _;
+    use futures_util::future::Either;
     let provider = config.provider();
     let operation = provider.operation(info.operation_id);
-    if let Err(wire) = prepare(config, operation, &mut request) {
-        let stats = CallStats::default();
-        return Ok(give_up(
-            config,
-            &tracing::Span::none(),
-            *wire,
-            true,
-            stats,
-            HeaderMap::new(),
-        ));
-    }
-    let repeatable = retry::idempotent_method(request.method())
-        || operation
-            .and_then(|op| config.idempotency_header(op.idempotency_header?))
-            .is_some_and(|name| request.headers().contains_key(name));
+    let keyed = match prepare(config, operation, &mut request) {
+        Ok(keyed) => keyed,
+        Err(wire) => {
+            let stats = CallStats::default();
+            let carrier = give_up(
+                config,
+                &tracing::Span::none(),
+                *wire,
+                true,
+                stats,
+                HeaderMap::new(),
+            );
+            return Either::Left(std::future::ready(Ok(carrier)));
+        }
+    };
+    let repeatable = keyed || retry::idempotent_method(request.method());
     let span = tracing::info_span!(
         "portico.call",
         provider = provider.name,
@@ -171,19 +178,25 @@ pub async fn exec(
         status = Empty,
         request_id = Empty,
     );
-    Ok(run(config, operation, http, request, repeatable, &span)
-        .instrument(span.clone())
-        .await)
+    Either::Right(
+        run(config, operation, http, request, repeatable, span.clone())
+            .instrument(span)
+            .map(Ok),
+    )
 }
 
-/// Credentials, User-Agent, idempotency key. Fails, before
-/// anything is sent, when the operation needs the end user's credential and the client has none.
+/// Credentials, User-Agent, idempotency key; `Ok(true)` when the request carries an idempotency
+/// key (the caller's or a new one). Fails, before anything is sent, when the operation needs the
+/// end user's credential and the client has none.
 fn prepare(
     config: &Config,
     operation: Option<&Operation>,
     request: &mut reqwest::Request,
-) -> Result<(), Box<WireError>> {
+) -> Result<bool, Box<WireError>> {
     let headers = request.headers_mut();
+    // Room for what is added here and by the layers below (Host, Content-Length), so that the
+    // map is not grown, and every entry rehashed, on the way.
+    headers.reserve(6);
     if !operation.is_some_and(|op| op.anonymous) {
         let Some((name, value)) = config.auth_header() else {
             return Err(Box::new(WireError::new(
@@ -217,15 +230,17 @@ fn prepare(
     {
         bracket_arrays(request.url_mut(), op.array_query);
     }
-    let headers = request.headers_mut();
     // One key per call, sent unchanged on every attempt; a key the caller set is kept.
-    if let Some(name) = operation.and_then(|op| op.idempotency_header)
-        && let Some(name) = config.idempotency_header(name)
-        && !headers.contains_key(name)
-    {
-        headers.insert(name.clone(), retry::idempotency_key());
+    let Some(name) = operation
+        .and_then(|op| op.idempotency_header)
+        .and_then(|name| config.idempotency_header(name))
+    else {
+        return Ok(false);
+    };
+    if let http::header::Entry::Vacant(slot) = request.headers_mut().entry(name) {
+        slot.insert(retry::idempotency_key());
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `ids=a&ids=b` → `ids[]=a&ids[]=b` for the operation's array parameters.
@@ -262,7 +277,7 @@ async fn run(
     http: &reqwest::Client,
     mut request: reqwest::Request,
     repeatable: bool,
-    call_span: &tracing::Span,
+    call_span: tracing::Span,
 ) -> reqwest::Response {
     let options = *config.options();
     let policy = options.retry;
@@ -284,7 +299,9 @@ async fn run(
         // Held until the attempt ends: the limiter dates the request by its end.
         let mut permits = Vec::with_capacity(limiters.len());
         for limiter in &limiters {
-            match limiter.acquire(clock, deadline).await {
+            // Boxed: the wait's future is large, and every call's future would carry its room
+            // (and move it), limiter or not.
+            match Box::pin(limiter.acquire(clock, deadline)).await {
                 Ok(taken) => {
                     stats.rate_limit_wait += taken.waited;
                     delay += taken.waited;
@@ -300,7 +317,14 @@ async fn run(
                         ),
                     );
                     wire.retry_after_ms = Some(needed.as_millis() as u64);
-                    return give_up(config, call_span, wire, never_sent, stats, HeaderMap::new());
+                    return give_up(
+                        config,
+                        &call_span,
+                        wire,
+                        never_sent,
+                        stats,
+                        HeaderMap::new(),
+                    );
                 }
             }
         }
@@ -313,7 +337,14 @@ async fn run(
                     options.total_timeout
                 ),
             );
-            return give_up(config, call_span, wire, never_sent, stats, HeaderMap::new());
+            return give_up(
+                config,
+                &call_span,
+                wire,
+                never_sent,
+                stats,
+                HeaderMap::new(),
+            );
         }
         *request.timeout_mut() = Some(options.timeout.min(remaining));
 
@@ -419,7 +450,7 @@ async fn run(
                     why,
                     "not retrying"
                 );
-                return give_up(config, call_span, *wire, never_sent, stats, headers);
+                return give_up(config, &call_span, *wire, never_sent, stats, headers);
             }
         }
     }
@@ -735,18 +766,26 @@ struct ReadBody(Bytes);
 /// Decodes a successful reply as `T`. Generated code calls this instead of progenitor's own
 /// decoding so that a body of the wrong shape still reports the status, provider, request id and
 /// an excerpt of what arrived.
-pub async fn decode<T: serde::de::DeserializeOwned>(
+///
+/// Not `async`: [`exec`] has already read the body of every successful reply, so there is nothing
+/// left to wait for (and no future for every call to carry). A reply that did not come through
+/// [`exec`] has no read body, and is a decode error saying so.
+pub fn decode<T: serde::de::DeserializeOwned>(
     config: &Config,
     mut response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = match response.extensions_mut().remove::<ReadBody>() {
-        Some(ReadBody(body)) => body,
-        None => response
-            .bytes()
-            .await
-            .map_err(progenitor_client::Error::ResponseBodyError)?,
+    let Some(ReadBody(body)) = response.extensions_mut().remove::<ReadBody>() else {
+        let mut wire = WireError::new(
+            ErrorKind::Decode,
+            "the reply's body was not read: it did not come through portico::transport::exec",
+        );
+        wire.status = Some(status.as_u16());
+        wire.provider = Some(config.provider().name.to_string());
+        return Err(progenitor_client::Error::ErrorResponse(
+            progenitor_client::ResponseValue::new(wire, status, headers),
+        ));
     };
     // An empty body reads as JSON `null`, so that `Option` and `()` replies decode.
     match serde_json::from_slice(if body.is_empty() { b"null" } else { &body }) {
@@ -799,13 +838,64 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
                 .await?;
         return Err(progenitor_client::Error::ErrorResponse(wire).into());
     }
-    Ok(decode(config, response).await?)
+    Ok(decode(config, response)?)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{bracket_arrays, retry_after_in_text, with_path};
+    use super::{ReadBody, bracket_arrays, decode, retry_after_in_text, with_path};
+    use crate::ErrorKind;
+    use crate::provider::Provider;
     use std::time::Duration;
+
+    #[derive(Debug)]
+    struct Example(crate::Config);
+    impl crate::config::ProviderClient for Example {
+        const PROVIDER: &'static Provider = Provider::EXAMPLE;
+        fn from_parts(_: &str, _: reqwest::Client, config: crate::Config) -> Self {
+            Example(config)
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Sent {
+        id: String,
+    }
+
+    fn reply(status: u16, body: &'static str) -> reqwest::Response {
+        let mut reply = http::Response::new(bytes::Bytes::from_static(body.as_bytes()));
+        *reply.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        reqwest::Response::from(reply)
+    }
+
+    #[test]
+    fn decode_takes_the_body_exec_read_and_refuses_one_it_did_not() {
+        let Example(config) = crate::ClientBuilder::<Example>::new()
+            .api_key("k")
+            .build()
+            .unwrap();
+
+        let mut read = reply(201, "");
+        read.extensions_mut()
+            .insert(ReadBody(bytes::Bytes::from_static(br#"{"id":"e_1"}"#)));
+        let sent = decode::<Sent>(&config, read).unwrap();
+        assert_eq!(sent.status().as_u16(), 201);
+        assert_eq!(sent.into_inner(), Sent { id: "e_1".into() });
+
+        // Its own body is never read: only what exec read counts.
+        let unread = reply(200, r#"{"id":"e_2"}"#);
+        let Err(progenitor_client::Error::ErrorResponse(wire)) = decode::<Sent>(&config, unread)
+        else {
+            panic!("a reply that skipped exec decoded");
+        };
+        let error = crate::Error::from_wire(wire.into_inner());
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.status(), Some(http::StatusCode::OK));
+        assert!(
+            error.to_string().contains("did not come through"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn a_path_on_the_parsed_base_is_the_url_parsed_whole() {
