@@ -52,7 +52,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
         }
     }
     let decoders = route_decoding(&mut file);
-    let unversioned = drop_api_version(&mut file);
+    let unversioned = headers_on_the_request(&mut file)?;
     let resolved = resolve_urls(&mut file)?;
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
@@ -73,7 +73,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
         .count();
     if unversioned != generated {
         return Err(format!(
-            "progenitor's output no longer has the shape the xtask expects: {unversioned} `api-version` headers dropped, {generated} generated operations"
+            "progenitor's output no longer has the shape the xtask expects: {unversioned} requests given their headers directly, {generated} generated operations"
         ));
     }
     if resolved != generated {
@@ -116,48 +116,139 @@ fn route_decoding(file: &mut syn::File) -> usize {
     visitor.0
 }
 
-/// Drops the `api-version: <spec version>` header progenitor puts on every request (no provider
-/// here takes one, and each call paid to add it and to take it off again), and starts the
-/// header map empty: the rest of its headers are optional, and an empty `HeaderMap` allocates
-/// nothing until one is set. Returns how many were dropped.
-fn drop_api_version(file: &mut syn::File) -> usize {
+/// Progenitor gathers a request's header parameters in a map of their own, starting with an
+/// `api-version: <spec version>` header, and merges that map into the request with
+/// `.headers(header_map)`. Every call paid for the second map and the merge, header parameters or
+/// not, and for parsing each header name from text. Here the map is gone:
+///
+/// - `api-version` is dropped (no provider here takes one);
+/// - each header parameter is appended to the built request, under a name checked here, at
+///   generation time, and made with `HeaderName::from_static`;
+/// - `.headers(header_map)` leaves the request's builder chain.
+///
+/// Returns how many requests were rewritten.
+fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
     use syn::visit_mut::VisitMut;
-    struct Unversion(usize);
-    impl VisitMut for Unversion {
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            let before = block.stmts.len();
-            block.stmts.retain(|stmt| {
-                let text = quote::ToTokens::to_token_stream(stmt).to_string();
-                !(text.starts_with("header_map . append (")
-                    && text.contains("from_static (\"api-version\")"))
-            });
-            if block.stmts.len() < before {
-                self.0 += 1;
-                for stmt in &mut block.stmts {
-                    start_empty(stmt);
+    struct Rewrite {
+        count: usize,
+        error: Option<String>,
+    }
+    fn text(node: &impl quote::ToTokens) -> String {
+        quote::ToTokens::to_token_stream(node).to_string()
+    }
+    fn declares_header_map(stmt: &syn::Stmt) -> bool {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
+    }
+    fn declares_request(stmt: &syn::Stmt) -> bool {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request"))
+    }
+    /// `.headers(header_map)` out of the builder chain; whether it was there.
+    struct Unmerge(bool);
+    impl VisitMut for Unmerge {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && text(&call.args[0]) == "header_map"
+            {
+                *expr = (*call.receiver).clone();
+                self.0 = true;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    /// `header_map.append("Name", v)` → `request.headers_mut().append(from_static("name"), v)`.
+    struct Append(Option<String>);
+    impl VisitMut for Append {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "append" && text(&call.receiver) == "header_map" {
+                let name = match call.args.first() {
+                    Some(syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(name),
+                        ..
+                    })) => name.value(),
+                    other => {
+                        self.0 = Some(format!(
+                            "a header parameter's name is not a literal: `{}`",
+                            other.map(text).unwrap_or_default()
+                        ));
+                        return;
+                    }
+                };
+                let lower = name.to_ascii_lowercase();
+                // RFC 9110 `token`: what `HeaderName::from_static` accepts (in lower case).
+                let token = !lower.is_empty()
+                    && lower
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if !token {
+                    self.0 = Some(format!(
+                        "header parameter {name:?} is not a valid HTTP header name"
+                    ));
+                    return;
                 }
+                call.receiver = syn::parse_quote!(request.headers_mut());
+                call.args[0] = syn::parse_quote!(::reqwest::header::HeaderName::from_static(#lower));
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    impl VisitMut for Rewrite {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            if block.stmts.iter().any(declares_header_map) {
+                let mut kept = Vec::new();
+                let mut appends = Vec::new();
+                let mut merged = false;
+                for mut stmt in std::mem::take(&mut block.stmts) {
+                    if declares_header_map(&stmt) {
+                        continue;
+                    }
+                    if declares_request(&stmt) {
+                        let mut unmerge = Unmerge(false);
+                        unmerge.visit_stmt_mut(&mut stmt);
+                        merged = unmerge.0;
+                        kept.push(stmt);
+                        continue;
+                    }
+                    let line = text(&stmt);
+                    if !line.contains("header_map") {
+                        kept.push(stmt);
+                    } else if !line.contains("from_static (\"api-version\")") {
+                        let mut append = Append(None);
+                        append.visit_stmt_mut(&mut stmt);
+                        if let Some(error) = append.0 {
+                            self.error.get_or_insert(error);
+                        }
+                        appends.push(stmt);
+                    }
+                }
+                let Some(at) = kept.iter().position(declares_request).filter(|_| merged) else {
+                    self.error.get_or_insert(
+                        "a `send` declares `header_map` but builds no request merging it".into(),
+                    );
+                    block.stmts = kept;
+                    return;
+                };
+                kept.splice(at + 1..at + 1, appends);
+                block.stmts = kept;
+                self.count += 1;
             }
             syn::visit_mut::visit_block_mut(self, block);
         }
     }
-    /// `let mut header_map = HeaderMap::with_capacity(N);` → `HeaderMap::new()`.
-    fn start_empty(stmt: &mut syn::Stmt) {
-        let syn::Stmt::Local(local) = stmt else {
-            return;
-        };
-        let syn::Pat::Ident(pat) = &local.pat else {
-            return;
-        };
-        if pat.ident != "header_map" {
-            return;
-        }
-        if let Some(init) = &mut local.init {
-            *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
-        }
-    }
-    let mut visitor = Unversion(0);
+    let mut visitor = Rewrite {
+        count: 0,
+        error: None,
+    };
     visitor.visit_file_mut(file);
-    visitor.0
+    match visitor.error {
+        Some(error) => Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {error}"
+        )),
+        None => Ok(visitor.count),
+    }
 }
 
 /// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes

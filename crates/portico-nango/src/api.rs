@@ -4050,7 +4050,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4074,7 +4073,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_accounts",
@@ -4139,7 +4137,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4149,7 +4146,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_account",
@@ -4223,7 +4219,6 @@ pub mod builder {
                 &format!("/crm/accounts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4236,7 +4231,6 @@ pub mod builder {
                     "include_raw",
                     &include_raw,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_account",
@@ -4316,7 +4310,6 @@ pub mod builder {
                 &format!("/crm/accounts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4326,7 +4319,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_account",
@@ -4475,7 +4467,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4501,7 +4492,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contacts",
@@ -4566,7 +4556,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4576,7 +4565,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_contact",
@@ -4650,7 +4638,6 @@ pub mod builder {
                 &format!("/crm/contacts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4663,7 +4650,6 @@ pub mod builder {
                     "include_raw",
                     &include_raw,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_contact",
@@ -4743,7 +4729,6 @@ pub mod builder {
                 &format!("/crm/contacts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4753,7 +4738,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_contact",
@@ -4879,7 +4863,6 @@ pub mod builder {
                 "/crm/opportunities",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4903,7 +4886,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_opportunities",
@@ -4973,7 +4955,6 @@ pub mod builder {
                 "/crm/opportunities",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4983,7 +4964,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_opportunity",
@@ -5057,7 +5037,6 @@ pub mod builder {
                 &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5070,7 +5049,6 @@ pub mod builder {
                     "include_raw",
                     &include_raw,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_opportunity",
@@ -5152,7 +5130,6 @@ pub mod builder {
                 &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5162,7 +5139,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_opportunity",
@@ -5271,7 +5247,6 @@ pub mod builder {
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/users")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5288,7 +5263,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
@@ -5360,7 +5334,6 @@ pub mod builder {
                 &format!("/crm/users/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5373,7 +5346,6 @@ pub mod builder {
                     "include_raw",
                     &include_raw,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
@@ -5440,7 +5412,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/user-tokens")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5450,7 +5421,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_user_token",
@@ -5507,7 +5477,6 @@ pub mod builder {
                 &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5516,7 +5485,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_token",

@@ -19496,7 +19496,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19508,7 +19507,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_api_keys",
@@ -19575,7 +19573,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19585,7 +19582,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_api_key",
@@ -19642,7 +19638,6 @@ pub mod builder {
                 &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19651,7 +19646,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_api_key",
@@ -19737,7 +19731,6 @@ pub mod builder {
                 &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19747,7 +19740,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_api_key",
@@ -19787,7 +19779,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19796,7 +19787,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_audiences",
@@ -19865,7 +19855,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19875,7 +19864,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_audience",
@@ -19932,7 +19920,6 @@ pub mod builder {
                 &format!("/audiences/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19941,7 +19928,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_audience",
@@ -19998,7 +19984,6 @@ pub mod builder {
                 &format!("/audiences/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20007,7 +19992,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_audience",
@@ -20103,7 +20087,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20116,7 +20099,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_automations",
@@ -20187,7 +20169,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20197,7 +20178,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_automation",
@@ -20257,7 +20237,6 @@ pub mod builder {
                 &format!("/automations/{}", encode_path(&automation_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20266,7 +20245,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_automation",
@@ -20326,7 +20304,6 @@ pub mod builder {
                 &format!("/automations/{}", encode_path(&automation_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20335,7 +20312,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_automation",
@@ -20425,7 +20401,6 @@ pub mod builder {
                 &format!("/automations/{}", encode_path(&automation_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20435,7 +20410,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_automation",
@@ -20498,7 +20472,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20507,7 +20480,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "duplicate_automation",
@@ -20623,7 +20595,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20636,7 +20607,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_automation_runs",
@@ -20713,7 +20683,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20722,7 +20691,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_automation_run",
@@ -20786,7 +20754,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20795,7 +20762,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "stop_automation",
@@ -20878,7 +20844,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20890,7 +20855,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_broadcasts",
@@ -20959,7 +20923,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20969,7 +20932,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_broadcast",
@@ -21026,7 +20988,6 @@ pub mod builder {
                 &format!("/broadcasts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21035,7 +20996,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_broadcast",
@@ -21092,7 +21052,6 @@ pub mod builder {
                 &format!("/broadcasts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21101,7 +21060,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_broadcast",
@@ -21185,7 +21143,6 @@ pub mod builder {
                 &format!("/broadcasts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21195,7 +21152,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_broadcast",
@@ -21252,7 +21208,6 @@ pub mod builder {
                 &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21261,7 +21216,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cancel_broadcast",
@@ -21361,7 +21315,6 @@ pub mod builder {
                 &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21373,7 +21326,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_broadcast_clicked_links",
@@ -21514,7 +21466,6 @@ pub mod builder {
                 &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21532,7 +21483,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("email", &email))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_broadcast_recipients",
@@ -21617,7 +21567,6 @@ pub mod builder {
                 &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21627,7 +21576,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_broadcast",
@@ -21714,7 +21662,6 @@ pub mod builder {
                 "/contact-properties",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21726,7 +21673,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contact_properties",
@@ -21801,7 +21747,6 @@ pub mod builder {
                 "/contact-properties",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21811,7 +21756,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_contact_property",
@@ -21868,7 +21812,6 @@ pub mod builder {
                 &format!("/contact-properties/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21877,7 +21820,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_contact_property",
@@ -21934,7 +21876,6 @@ pub mod builder {
                 &format!("/contact-properties/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21943,7 +21884,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_contact_property",
@@ -22030,7 +21970,6 @@ pub mod builder {
                 &format!("/contact-properties/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22040,7 +21979,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_contact_property",
@@ -22136,7 +22074,6 @@ pub mod builder {
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22152,7 +22089,6 @@ pub mod builder {
                     "segment_id",
                     &segment_id,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contacts",
@@ -22220,7 +22156,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22230,7 +22165,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_contact",
@@ -22331,7 +22265,6 @@ pub mod builder {
                 "/contacts/imports",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22344,7 +22277,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contact_imports",
@@ -22401,7 +22333,6 @@ pub mod builder {
                 &format!("/contacts/imports/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22410,7 +22341,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_contact_import",
@@ -22513,7 +22443,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22525,7 +22454,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contact_segments",
@@ -22603,7 +22531,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22612,7 +22539,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_contact_to_segment",
@@ -22690,7 +22616,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22699,7 +22624,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_contact_from_segment",
@@ -22799,7 +22723,6 @@ pub mod builder {
                 &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22811,7 +22734,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contact_topics",
@@ -22903,7 +22825,6 @@ pub mod builder {
                 &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22913,7 +22834,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_contact_topics",
@@ -22970,7 +22890,6 @@ pub mod builder {
                 &format!("/contacts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22979,7 +22898,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_contact",
@@ -23036,7 +22954,6 @@ pub mod builder {
                 &format!("/contacts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23045,7 +22962,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_contact",
@@ -23129,7 +23045,6 @@ pub mod builder {
                 &format!("/contacts/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23139,7 +23054,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_contact",
@@ -23222,7 +23136,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23234,7 +23147,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_domains",
@@ -23301,7 +23213,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23311,7 +23222,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_domain",
@@ -23382,7 +23292,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains/claim")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23392,7 +23301,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_domain_claim",
@@ -23449,7 +23357,6 @@ pub mod builder {
                 &format!("/domains/{}", encode_path(&domain_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23458,7 +23365,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_domain",
@@ -23515,7 +23421,6 @@ pub mod builder {
                 &format!("/domains/{}", encode_path(&domain_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23524,7 +23429,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_domain",
@@ -23610,7 +23514,6 @@ pub mod builder {
                 &format!("/domains/{}", encode_path(&domain_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23620,7 +23523,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_domain",
@@ -23677,7 +23579,6 @@ pub mod builder {
                 &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23686,7 +23587,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_domain_claim",
@@ -23746,7 +23646,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23755,7 +23654,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "verify_domain_claim",
@@ -23812,7 +23710,6 @@ pub mod builder {
                 &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23821,7 +23718,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "verify_domain",
@@ -23903,7 +23799,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23915,7 +23810,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_emails",
@@ -23997,10 +23891,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            if let Some(value) = idempotency_key {
-                header_map.append("Idempotency-Key", value.to_string().try_into()?);
-            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24010,8 +23900,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
+            if let Some(value) = idempotency_key {
+                request.headers_mut().append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
+            }
             let info = OperationInfo {
                 operation_id: "send_email",
             };
@@ -24096,13 +23991,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/batch")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            if let Some(value) = idempotency_key {
-                header_map.append("Idempotency-Key", value.to_string().try_into()?);
-            }
-            if let Some(value) = x_batch_validation {
-                header_map.append("x-batch-validation", value.to_string().try_into()?);
-            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24112,8 +24000,19 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
+            if let Some(value) = idempotency_key {
+                request.headers_mut().append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
+            }
+            if let Some(value) = x_batch_validation {
+                request.headers_mut().append(
+                    ::reqwest::header::HeaderName::from_static("x-batch-validation"),
+                    value.to_string().try_into()?,
+                );
+            }
             let info = OperationInfo {
                 operation_id: "send_batch_emails",
             };
@@ -24295,7 +24194,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/metrics")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24325,7 +24223,6 @@ pub mod builder {
                     &start_date,
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_email_metrics",
@@ -24412,7 +24309,6 @@ pub mod builder {
                 "/emails/receiving",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24424,7 +24320,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_received_emails",
@@ -24481,7 +24376,6 @@ pub mod builder {
                 &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24490,7 +24384,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_received_email",
@@ -24593,7 +24486,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24605,7 +24497,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_received_email_attachments",
@@ -24682,7 +24573,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24691,7 +24581,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_received_email_attachment",
@@ -24748,7 +24637,6 @@ pub mod builder {
                 &format!("/emails/{}", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24757,7 +24645,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_email",
@@ -24843,7 +24730,6 @@ pub mod builder {
                 &format!("/emails/{}", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24853,7 +24739,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_email",
@@ -24953,7 +24838,6 @@ pub mod builder {
                 &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24965,7 +24849,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_email_attachments",
@@ -25042,7 +24925,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25051,7 +24933,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_email_attachment",
@@ -25108,7 +24989,6 @@ pub mod builder {
                 &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25117,7 +24997,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cancel_email",
@@ -25203,7 +25082,6 @@ pub mod builder {
                 &format!("/emails/{}/share", encode_path(&email_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25213,7 +25091,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "share_email",
@@ -25295,7 +25172,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25307,7 +25183,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_events",
@@ -25373,7 +25248,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25383,7 +25257,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_event",
@@ -25450,7 +25323,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events/send")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25460,7 +25332,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_event",
@@ -25517,7 +25388,6 @@ pub mod builder {
                 &format!("/events/{}", encode_path(&identifier.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25526,7 +25396,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_event",
@@ -25583,7 +25452,6 @@ pub mod builder {
                 &format!("/events/{}", encode_path(&identifier.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25592,7 +25460,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_event",
@@ -25678,7 +25545,6 @@ pub mod builder {
                 &format!("/events/{}", encode_path(&identifier.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25688,7 +25554,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_event",
@@ -25770,7 +25635,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/logs")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25782,7 +25646,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_logs",
@@ -25837,7 +25700,6 @@ pub mod builder {
                 &format!("/logs/{}", encode_path(&log_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25846,7 +25708,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_log",
@@ -25930,7 +25791,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/oauth/grants")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25942,7 +25802,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_oauth_grants",
@@ -26003,7 +25862,6 @@ pub mod builder {
                 &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26012,7 +25870,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_oauth_grant",
@@ -26094,7 +25951,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26106,7 +25962,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_segments",
@@ -26174,7 +26029,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26184,7 +26038,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_segment",
@@ -26241,7 +26094,6 @@ pub mod builder {
                 &format!("/segments/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26250,7 +26102,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_segment",
@@ -26307,7 +26158,6 @@ pub mod builder {
                 &format!("/segments/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26316,7 +26166,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_segment",
@@ -26412,7 +26261,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26425,7 +26273,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("origin", &origin))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_suppressions",
@@ -26494,7 +26341,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26504,7 +26350,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_suppression",
@@ -26580,7 +26425,6 @@ pub mod builder {
                 "/suppressions/batch/add",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26590,7 +26434,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_batch_suppressions",
@@ -26666,7 +26509,6 @@ pub mod builder {
                 "/suppressions/batch/remove",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26676,7 +26518,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_batch_suppressions",
@@ -26736,7 +26577,6 @@ pub mod builder {
                 &format!("/suppressions/{}", encode_path(&suppression.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26745,7 +26585,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_suppression",
@@ -26805,7 +26644,6 @@ pub mod builder {
                 &format!("/suppressions/{}", encode_path(&suppression.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26814,7 +26652,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_suppression",
@@ -26897,7 +26734,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26909,7 +26745,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_templates",
@@ -26977,7 +26812,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26987,7 +26821,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_template",
@@ -27044,7 +26877,6 @@ pub mod builder {
                 &format!("/templates/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27053,7 +26885,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_template",
@@ -27110,7 +26941,6 @@ pub mod builder {
                 &format!("/templates/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27119,7 +26949,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_template",
@@ -27203,7 +27032,6 @@ pub mod builder {
                 &format!("/templates/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27213,7 +27041,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_template",
@@ -27270,7 +27097,6 @@ pub mod builder {
                 &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27279,7 +27105,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "duplicate_template",
@@ -27336,7 +27161,6 @@ pub mod builder {
                 &format!("/templates/{}/publish", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27345,7 +27169,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "publish_template",
@@ -27427,7 +27250,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27439,7 +27261,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_topics",
@@ -27505,7 +27326,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27515,7 +27335,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_topic",
@@ -27572,7 +27391,6 @@ pub mod builder {
                 &format!("/topics/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27581,7 +27399,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_topic",
@@ -27638,7 +27455,6 @@ pub mod builder {
                 &format!("/topics/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27647,7 +27463,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_topic",
@@ -27729,7 +27544,6 @@ pub mod builder {
                 &format!("/topics/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27739,7 +27553,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_topic",
@@ -27821,7 +27634,6 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27833,7 +27645,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_webhooks",
@@ -27901,7 +27712,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27911,7 +27721,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_webhook",
@@ -27968,7 +27777,6 @@ pub mod builder {
                 &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27977,7 +27785,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_webhook",
@@ -28034,7 +27841,6 @@ pub mod builder {
                 &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28043,7 +27849,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_webhook",
@@ -28131,7 +27936,6 @@ pub mod builder {
                 &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28141,7 +27945,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_webhook",

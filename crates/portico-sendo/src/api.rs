@@ -5480,7 +5480,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/create")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5490,7 +5489,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_brand",
@@ -5561,7 +5559,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/list")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5572,7 +5569,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_brands",
@@ -5629,7 +5625,6 @@ pub mod builder {
                 &format!("/v1/brand/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5638,7 +5633,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_brand",
@@ -5711,7 +5705,6 @@ pub mod builder {
                 "/v1/campaign/create",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5721,7 +5714,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_campaign",
@@ -5796,7 +5788,6 @@ pub mod builder {
                 "/v1/campaign/list",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5807,7 +5798,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_campaigns",
@@ -5865,7 +5855,6 @@ pub mod builder {
                 &format!("/v1/campaign/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5874,7 +5863,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_campaign",
@@ -5932,7 +5920,6 @@ pub mod builder {
                 &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5941,7 +5928,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_campaign_webhooks",
@@ -6029,7 +6015,6 @@ pub mod builder {
                 &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6039,7 +6024,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_campaign_webhook",
@@ -6151,7 +6135,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/list")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6165,7 +6148,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("number", &number))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_messages",
@@ -6233,7 +6215,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/send")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6243,7 +6224,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_message",
@@ -6300,7 +6280,6 @@ pub mod builder {
                 &format!("/v1/message/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6309,7 +6288,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_message",
@@ -6376,7 +6354,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/number/buy")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6386,7 +6363,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "buy_number",
@@ -6443,7 +6419,6 @@ pub mod builder {
                 &format!("/v1/webhook/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6452,7 +6427,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_webhook",
@@ -6510,7 +6484,6 @@ pub mod builder {
                 &format!("/v1/webhook/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6519,7 +6492,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_webhook",
@@ -6604,7 +6576,6 @@ pub mod builder {
                 &format!("/v1/webhook/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6614,7 +6585,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_webhook",

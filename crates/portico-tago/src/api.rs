@@ -22429,7 +22429,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22438,7 +22437,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_account",
@@ -22504,7 +22502,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22514,7 +22511,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_account",
@@ -22582,7 +22578,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22592,7 +22587,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_account",
@@ -22631,7 +22625,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22640,7 +22633,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_account",
@@ -22697,7 +22689,6 @@ pub mod builder {
                 &format!("/account/confirm/{}", encode_path(&token.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22706,7 +22697,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "confirm_account",
@@ -22771,7 +22761,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account/login")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22781,7 +22770,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "login",
@@ -22849,7 +22837,6 @@ pub mod builder {
                 "/account/login/otp",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22859,7 +22846,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "request_login_otp",
@@ -22945,7 +22931,6 @@ pub mod builder {
                 &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22955,7 +22940,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "confirm_otp",
@@ -23043,7 +23027,6 @@ pub mod builder {
                 &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23053,7 +23036,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "disable_otp",
@@ -23141,7 +23123,6 @@ pub mod builder {
                 &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23151,7 +23132,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "enable_otp",
@@ -23223,7 +23203,6 @@ pub mod builder {
                 "/account/passwordreset",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23233,7 +23212,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "change_password",
@@ -23290,7 +23268,6 @@ pub mod builder {
                 &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23299,7 +23276,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_password_reset",
@@ -23374,7 +23350,6 @@ pub mod builder {
                 "/account/profile/token",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23384,7 +23359,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_profile_token_from_credentials",
@@ -23444,7 +23418,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23453,7 +23426,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "resend_confirmation",
@@ -23553,7 +23525,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23566,7 +23537,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_actions",
@@ -23632,7 +23602,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23642,7 +23611,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_action",
@@ -23699,7 +23667,6 @@ pub mod builder {
                 &format!("/action/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23708,7 +23675,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_action",
@@ -23790,7 +23756,6 @@ pub mod builder {
                 &format!("/action/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23800,7 +23765,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_action",
@@ -23857,7 +23821,6 @@ pub mod builder {
                 &format!("/action/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23866,7 +23829,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_action",
@@ -23966,7 +23928,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23979,7 +23940,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_analyses",
@@ -24048,7 +24008,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24058,7 +24017,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_analysis",
@@ -24115,7 +24073,6 @@ pub mod builder {
                 &format!("/analysis/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24124,7 +24081,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_analysis",
@@ -24206,7 +24162,6 @@ pub mod builder {
                 &format!("/analysis/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24216,7 +24171,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_analysis",
@@ -24273,7 +24227,6 @@ pub mod builder {
                 &format!("/analysis/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24282,7 +24235,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_analysis",
@@ -24356,7 +24308,6 @@ pub mod builder {
                 &format!("/analysis/{}/download", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24366,7 +24317,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("version", &version))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_analysis_download_url",
@@ -24448,7 +24398,6 @@ pub mod builder {
                 &format!("/analysis/{}/run", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24458,7 +24407,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "run_analysis",
@@ -24575,7 +24523,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24585,7 +24532,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "run_analysis_from_widget",
@@ -24642,7 +24588,6 @@ pub mod builder {
                 &format!("/analysis/{}/token", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24651,7 +24596,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "generate_analysis_token",
@@ -24733,7 +24677,6 @@ pub mod builder {
                 &format!("/analysis/{}/upload", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24743,7 +24686,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "upload_analysis_script",
@@ -24843,7 +24785,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24856,7 +24797,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_buckets",
@@ -24922,7 +24862,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24932,7 +24871,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_bucket",
@@ -24989,7 +24927,6 @@ pub mod builder {
                 &format!("/bucket/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24998,7 +24935,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_bucket",
@@ -25080,7 +25016,6 @@ pub mod builder {
                 &format!("/bucket/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25090,7 +25025,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_bucket",
@@ -25147,7 +25081,6 @@ pub mod builder {
                 &format!("/bucket/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25156,7 +25089,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_bucket",
@@ -25213,7 +25145,6 @@ pub mod builder {
                 &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25222,7 +25153,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_bucket_data_amount",
@@ -25279,7 +25209,6 @@ pub mod builder {
                 &format!("/bucket/{}/device", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25288,7 +25217,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_bucket_devices",
@@ -25390,7 +25318,6 @@ pub mod builder {
                 &format!("/bucket/{}/variable", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25405,7 +25332,6 @@ pub mod builder {
                     "resolveOriginName",
                     &resolve_origin_name,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_bucket_variables",
@@ -25492,7 +25418,6 @@ pub mod builder {
                 &format!("/bucket/{}/variable", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25502,7 +25427,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_bucket_variable",
@@ -25602,7 +25526,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25615,7 +25538,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_dashboards",
@@ -25684,7 +25606,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25694,7 +25615,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_dashboard",
@@ -25751,7 +25671,6 @@ pub mod builder {
                 &format!("/dashboard/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25760,7 +25679,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_dashboard",
@@ -25844,7 +25762,6 @@ pub mod builder {
                 &format!("/dashboard/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25854,7 +25771,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_dashboard",
@@ -25911,7 +25827,6 @@ pub mod builder {
                 &format!("/dashboard/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25920,7 +25835,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_dashboard",
@@ -25977,7 +25891,6 @@ pub mod builder {
                 &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25986,7 +25899,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_dashboard_analyses",
@@ -26043,7 +25955,6 @@ pub mod builder {
                 &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26052,7 +25963,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_dashboard_devices",
@@ -26140,7 +26050,6 @@ pub mod builder {
                 &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26150,7 +26059,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "duplicate_dashboard",
@@ -26223,7 +26131,6 @@ pub mod builder {
                 &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26236,7 +26143,6 @@ pub mod builder {
                     "expire_time",
                     &expire_time,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_dashboard_public_token",
@@ -26316,7 +26222,6 @@ pub mod builder {
                 &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26326,7 +26231,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_widget",
@@ -26403,7 +26307,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26412,7 +26315,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_widget",
@@ -26513,7 +26415,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26523,7 +26424,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_widget",
@@ -26600,7 +26500,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26609,7 +26508,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_widget",
@@ -26686,7 +26584,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26695,7 +26592,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_widget_token",
@@ -26954,7 +26850,6 @@ pub mod builder {
             let variables = variables.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26984,7 +26879,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("value", &value))
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_data",
@@ -27037,7 +26931,6 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27047,7 +26940,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_data",
@@ -27100,7 +26992,6 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27110,7 +27001,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_data",
@@ -27297,7 +27187,6 @@ pub mod builder {
             let variables = variables.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27322,7 +27211,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_data",
@@ -27405,7 +27293,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data/export")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27416,7 +27303,6 @@ pub mod builder {
                 )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("output", &output))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "export_data",
@@ -27545,7 +27431,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27561,7 +27446,6 @@ pub mod builder {
                     &start_date,
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_widget_data",
@@ -27651,7 +27535,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27661,7 +27544,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_widget_data",
@@ -27752,7 +27634,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27762,7 +27643,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_widget_data",
@@ -27852,7 +27732,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27862,7 +27741,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_widget_data",
@@ -27952,7 +27830,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27962,7 +27839,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_widget_resource",
@@ -28239,7 +28115,6 @@ pub mod builder {
             let serial = serial.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28301,7 +28176,6 @@ pub mod builder {
                     &resolve_connector_name,
                 ))
                 .query(&progenitor_client::QueryParam::new("serial", &serial))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_devices",
@@ -28367,7 +28241,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28377,7 +28250,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_device",
@@ -28435,7 +28307,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/params")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28448,7 +28319,6 @@ pub mod builder {
                     "sent_status",
                     &sent_status,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_params",
@@ -28536,7 +28406,6 @@ pub mod builder {
                 &format!("/device/params/{}", encode_path(&param_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28546,7 +28415,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "mark_param_sent",
@@ -28618,7 +28486,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/token")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28628,7 +28495,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_device_token",
@@ -28745,7 +28611,6 @@ pub mod builder {
                 &format!("/device/token/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28758,7 +28623,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_device_tokens",
@@ -28815,7 +28679,6 @@ pub mod builder {
                 &format!("/device/token/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28824,7 +28687,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_device_token",
@@ -28881,7 +28743,6 @@ pub mod builder {
                 &format!("/device/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28890,7 +28751,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_device",
@@ -28972,7 +28832,6 @@ pub mod builder {
                 &format!("/device/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28982,7 +28841,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_device",
@@ -29039,7 +28897,6 @@ pub mod builder {
                 &format!("/device/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29048,7 +28905,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_device",
@@ -29105,7 +28961,6 @@ pub mod builder {
                 &format!("/device/{}/chunk", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29114,7 +28969,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_device_chunks",
@@ -29196,7 +29050,6 @@ pub mod builder {
                 &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29206,7 +29059,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "backup_device_chunk",
@@ -29288,7 +29140,6 @@ pub mod builder {
                 &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29298,7 +29149,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "copy_device_chunk",
@@ -29375,7 +29225,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29384,7 +29233,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_device_chunk",
@@ -29468,7 +29316,6 @@ pub mod builder {
                 &format!("/device/{}/convert", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29478,7 +29325,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "convert_device",
@@ -29754,7 +29600,6 @@ pub mod builder {
                 &format!("/device/{}/data", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29784,7 +29629,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("value", &value))
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_device_data",
@@ -29853,7 +29697,6 @@ pub mod builder {
                 &format!("/device/{}/data", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29863,7 +29706,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_device_data",
@@ -29932,7 +29774,6 @@ pub mod builder {
                 &format!("/device/{}/data", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29942,7 +29783,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_device_data",
@@ -30146,7 +29986,6 @@ pub mod builder {
                 &format!("/device/{}/data", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30171,7 +30010,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_device_data",
@@ -30253,7 +30091,6 @@ pub mod builder {
                 &format!("/device/{}/data/backup", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30263,7 +30100,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "backup_device_data",
@@ -30345,7 +30181,6 @@ pub mod builder {
                 &format!("/device/{}/data/restore", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30355,7 +30190,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "restore_device_data",
@@ -30412,7 +30246,6 @@ pub mod builder {
                 &format!("/device/{}/data_amount", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30421,7 +30254,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_device_data_amount",
@@ -30478,7 +30310,6 @@ pub mod builder {
                 &format!("/device/{}/empty", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30487,7 +30318,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "empty_device_data",
@@ -30561,7 +30391,6 @@ pub mod builder {
                 &format!("/device/{}/params", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30574,7 +30403,6 @@ pub mod builder {
                     "sent_status",
                     &sent_status,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_device_params",
@@ -30643,7 +30471,6 @@ pub mod builder {
                 &format!("/device/{}/params", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30653,7 +30480,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_device_params",
@@ -30730,7 +30556,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30739,7 +30564,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_device_param",
@@ -30821,7 +30645,6 @@ pub mod builder {
             let qty = qty.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30836,7 +30659,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("path", &path))
                 .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_files",
@@ -30889,7 +30711,6 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30899,7 +30720,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "move_files",
@@ -30952,7 +30772,6 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30962,7 +30781,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "upload_files",
@@ -31015,7 +30833,6 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31025,7 +30842,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_files",
@@ -31079,7 +30895,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files/copy")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31089,7 +30904,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "copy_files",
@@ -31146,7 +30960,6 @@ pub mod builder {
                 "/files/permission",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31156,7 +30969,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("file", &file))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_file_permission",
@@ -31213,7 +31025,6 @@ pub mod builder {
                 "/files/permission",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31223,7 +31034,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_file_permissions",
@@ -31262,7 +31072,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/info")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31271,7 +31080,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_info",
@@ -31386,7 +31194,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31403,7 +31210,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_notifications",
@@ -31475,7 +31281,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31485,7 +31290,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_notification",
@@ -31528,7 +31332,6 @@ pub mod builder {
                 "/notification/markallread",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31537,7 +31340,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "mark_all_notifications_read",
@@ -31607,7 +31409,6 @@ pub mod builder {
                 "/notification/push/register",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31617,7 +31418,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "register_push_token",
@@ -31689,7 +31489,6 @@ pub mod builder {
                 "/notification/push/unregister",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31699,7 +31498,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "unregister_push_token",
@@ -31773,7 +31571,6 @@ pub mod builder {
                 "/notification/read",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31783,7 +31580,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "mark_notifications_read",
@@ -31840,7 +31636,6 @@ pub mod builder {
                 &format!("/notification/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31849,7 +31644,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_notification",
@@ -31926,7 +31720,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31935,7 +31728,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "press_notification_button",
@@ -31974,7 +31766,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31983,7 +31774,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_profiles",
@@ -32068,7 +31858,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32082,7 +31871,6 @@ pub mod builder {
                     "allocate_free_resources",
                     &allocate_free_resources,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_profile",
@@ -32146,7 +31934,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32155,7 +31942,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "switch_profile",
@@ -32212,7 +31998,6 @@ pub mod builder {
                 &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32221,7 +32006,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "accept_team_invitation",
@@ -32278,7 +32062,6 @@ pub mod builder {
                 &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32287,7 +32070,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "decline_team_invitation",
@@ -32344,7 +32126,6 @@ pub mod builder {
                 &format!("/profile/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32353,7 +32134,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile",
@@ -32435,7 +32215,6 @@ pub mod builder {
                 &format!("/profile/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32445,7 +32224,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_profile",
@@ -32529,7 +32307,6 @@ pub mod builder {
                 &format!("/profile/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32539,7 +32316,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_profile",
@@ -32596,7 +32372,6 @@ pub mod builder {
                 &format!("/profile/{}/addons", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32605,7 +32380,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_addons",
@@ -32674,7 +32448,6 @@ pub mod builder {
                 &format!("/profile/{}/addons", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32684,7 +32457,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_profile_addons",
@@ -32823,7 +32595,6 @@ pub mod builder {
                 &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32847,7 +32618,6 @@ pub mod builder {
                     "start_date",
                     &start_date,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "start_audit_log_query",
@@ -32924,7 +32694,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32933,7 +32702,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_audit_log_query",
@@ -33033,7 +32801,6 @@ pub mod builder {
                 &format!("/profile/{}/backup", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33045,7 +32812,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("amount", &amount))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_backups",
@@ -33102,7 +32868,6 @@ pub mod builder {
                 &format!("/profile/{}/backup", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33111,7 +32876,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_backup",
@@ -33218,7 +32982,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33228,7 +32991,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_backup",
@@ -33335,7 +33097,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33345,7 +33106,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_backup_download_url",
@@ -33429,7 +33189,6 @@ pub mod builder {
                 &format!("/profile/{}/service", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33439,7 +33198,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_profile_services",
@@ -33542,7 +33300,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33552,7 +33309,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "test_profile_service",
@@ -33678,7 +33434,6 @@ pub mod builder {
                 &format!("/profile/{}/statistics", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33698,7 +33453,6 @@ pub mod builder {
                     &start_date,
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_statistics",
@@ -33773,7 +33527,6 @@ pub mod builder {
                 &format!("/profile/{}/summary", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33786,7 +33539,6 @@ pub mod builder {
                     "onlyAmount",
                     &only_amount,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_summary",
@@ -33843,7 +33595,6 @@ pub mod builder {
                 &format!("/profile/{}/team", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33852,7 +33603,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_team_members",
@@ -33932,7 +33682,6 @@ pub mod builder {
                 &format!("/profile/{}/team", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33942,7 +33691,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "invite_team_member",
@@ -34019,7 +33767,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34028,7 +33775,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_team_member",
@@ -34145,7 +33891,6 @@ pub mod builder {
                 &format!("/profile/{}/token", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34158,7 +33903,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_profile_tokens",
@@ -34246,7 +33990,6 @@ pub mod builder {
                 &format!("/profile/{}/token", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34256,7 +33999,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_profile_token",
@@ -34329,7 +34071,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34338,7 +34079,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_profile_token",
@@ -34411,7 +34151,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34420,7 +34159,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_profile_addon",
@@ -34459,7 +34197,6 @@ pub mod builder {
             let Self { client } = self;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34468,7 +34205,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_run_settings",
@@ -34536,7 +34272,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34546,7 +34281,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_run_settings",
@@ -34606,7 +34340,6 @@ pub mod builder {
                 ),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34615,7 +34348,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "regenerate_run_custom_domain",
@@ -34672,7 +34404,6 @@ pub mod builder {
                 &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34681,7 +34412,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_run_custom_domain",
@@ -34772,7 +34502,6 @@ pub mod builder {
                 &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34782,7 +34511,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_run_custom_domain",
@@ -34839,7 +34567,6 @@ pub mod builder {
                 &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34848,7 +34575,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_run_custom_domain",
@@ -34915,7 +34641,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/email_test")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34925,7 +34650,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "test_run_email",
@@ -35000,7 +34724,6 @@ pub mod builder {
                 "/run/notification",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35010,7 +34733,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_run_notification",
@@ -35067,7 +34789,6 @@ pub mod builder {
                 &format!("/run/notification/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35076,7 +34797,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_run_notifications",
@@ -35163,7 +34883,6 @@ pub mod builder {
                 &format!("/run/notification/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35173,7 +34892,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_run_notification",
@@ -35230,7 +34948,6 @@ pub mod builder {
                 &format!("/run/notification/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35239,7 +34956,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_run_notification",
@@ -35279,7 +34995,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35288,7 +35003,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_run_saml",
@@ -35353,7 +35067,6 @@ pub mod builder {
             let url =
                 ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
                     .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35363,7 +35076,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_run_saml",
@@ -35624,7 +35336,6 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35685,7 +35396,6 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_run_users",
@@ -35753,7 +35463,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
                 .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35763,7 +35472,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_run_user",
@@ -35820,7 +35528,6 @@ pub mod builder {
                 &format!("/run/users/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35829,7 +35536,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_run_user",
@@ -35911,7 +35617,6 @@ pub mod builder {
                 &format!("/run/users/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35921,7 +35626,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "edit_run_user",
@@ -35978,7 +35682,6 @@ pub mod builder {
                 &format!("/run/users/{}", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35987,7 +35690,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_run_user",
@@ -36060,7 +35762,6 @@ pub mod builder {
                 &format!("/run/users/{}/login", encode_path(&id.to_string())),
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36073,7 +35774,6 @@ pub mod builder {
                     "expire_time",
                     &expire_time,
                 ))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_run_user_token",

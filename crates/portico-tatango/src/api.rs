@@ -2033,7 +2033,6 @@ pub mod builder {
                 "/transactional_messages/send_mms",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2043,7 +2042,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_mms",
@@ -2111,7 +2109,6 @@ pub mod builder {
                 "/transactional_messages/send_sms",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2121,7 +2118,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_sms",
@@ -2191,7 +2187,6 @@ pub mod builder {
                 "/transactional_messages/send_whatsapp",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2201,7 +2196,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_whatsapp",
@@ -2276,7 +2270,6 @@ pub mod builder {
                 "/whatsapp_template/upload",
             )
             .map_err(Error::InvalidRequest)?;
-            let mut header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2286,7 +2279,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "upload_whatsapp_template",
