@@ -190,7 +190,8 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
                     return;
                 }
                 call.receiver = syn::parse_quote!(request.headers_mut());
-                call.args[0] = syn::parse_quote!(::reqwest::header::HeaderName::from_static(#lower));
+                call.args[0] =
+                    syn::parse_quote!(::reqwest::header::HeaderName::from_static(#lower));
             }
             syn::visit_mut::visit_expr_method_call_mut(self, call);
         }
