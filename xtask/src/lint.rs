@@ -427,7 +427,20 @@ impl<'a> Lint<'a> {
                         );
                     }
                 }
-                Some("header") => {}
+                Some("header") => {
+                    // RFC 9110 `token`: the generated code names the header with
+                    // `HeaderName::from_static`, checked here rather than at run time.
+                    let token = !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                    if !token {
+                        self.problem(
+                            location,
+                            format!("header parameter {name:?} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)"),
+                        );
+                    }
+                }
                 other => self.problem(
                     location,
                     format!("parameter {name:?}: unknown location {other:?}"),
