@@ -37,7 +37,8 @@ const USAGE: &str = "usage: portico-bench [section ...] [--quick]
   profile SENDER N
                 N sequential `POST /emails` from one sender, nothing printed: a loop to
                 run under `perf record` (SENDER: floor, portico, resend-rs, floor-timeout,
-                floor-like-portico, portico-own-key, portico-no-retry)
+                floor-like-portico, floor-retry-ready, portico-own-key,
+                portico-no-retry)
   --quick       a tenth of the calls, for a smoke test";
 
 const API_KEY: &str = "re_bench";
@@ -173,6 +174,9 @@ enum Sender {
     /// The floor plus what Portico puts on every request: a per-request timeout, `accept`, a
     /// fresh idempotency key.
     FloorLikePortico,
+    /// `FloorLikePortico` that also keeps a copy of the request until the reply, ready for a
+    /// retry (what any client that retries a request it has handed to reqwest must do).
+    FloorRetryReady,
     /// The floor plus a per-request timeout (Portico sets one on every attempt).
     FloorTimeout,
     /// portico-resend with the caller's idempotency key (no key generated).
@@ -189,6 +193,7 @@ impl Sender {
             "resend-rs" => Sender::ResendRs,
             "floor-timeout" => Sender::FloorTimeout,
             "floor-like-portico" => Sender::FloorLikePortico,
+            "floor-retry-ready" => Sender::FloorRetryReady,
             "portico-own-key" => Sender::PorticoOwnKey,
             "portico-no-retry" => Sender::PorticoNoRetry,
             _ => return None,
@@ -203,6 +208,7 @@ impl Sender {
             Sender::FloorLikePortico => {
                 "floor + timeout, accept, idempotency key (same request as Portico)"
             }
+            Sender::FloorRetryReady => "same request as Portico + a copy kept for a retry",
             Sender::FloorTimeout => "floor + per-request timeout",
             Sender::PorticoOwnKey => "portico-resend, caller's idempotency key",
             Sender::PorticoNoRetry => "portico-resend, RetryPolicy::none()",
@@ -254,7 +260,10 @@ impl Clients {
     /// One `POST /emails`; the id's length, so that nothing is optimised away.
     async fn send(&self, sender: Sender) -> usize {
         match sender {
-            Sender::Floor | Sender::FloorTimeout | Sender::FloorLikePortico => {
+            Sender::Floor
+            | Sender::FloorTimeout
+            | Sender::FloorLikePortico
+            | Sender::FloorRetryReady => {
                 let mut request = self
                     .floor
                     .post(&self.emails_url)
@@ -269,7 +278,7 @@ impl Clients {
                 if sender != Sender::Floor {
                     request = request.timeout(Duration::from_secs(60));
                 }
-                if sender == Sender::FloorLikePortico {
+                if matches!(sender, Sender::FloorLikePortico | Sender::FloorRetryReady) {
                     request = request
                         .header(
                             reqwest::header::ACCEPT,
@@ -280,9 +289,14 @@ impl Clients {
                             idempotency_key(),
                         );
                 }
-                let reply = request.send().await.expect("floor: sent");
+                let request = request.build().expect("floor: built");
+                let spare = (sender == Sender::FloorRetryReady)
+                    .then(|| request.try_clone())
+                    .flatten();
+                let reply = self.floor.execute(request).await.expect("floor: sent");
                 assert!(reply.status().is_success());
                 let sent: FloorSent = reply.json().await.expect("floor: decoded");
+                drop(std::hint::black_box(spare));
                 sent.id.len()
             }
             Sender::Portico | Sender::PorticoOwnKey | Sender::PorticoNoRetry => {
@@ -427,6 +441,7 @@ fn calls(scale: usize) {
         Sender::ResendRs,
         Sender::FloorTimeout,
         Sender::FloorLikePortico,
+        Sender::FloorRetryReady,
         Sender::PorticoOwnKey,
         Sender::PorticoNoRetry,
     ];
@@ -1109,6 +1124,7 @@ fn instructions() -> ExitCode {
         ("resend-rs", Sender::ResendRs),
         ("floor-timeout", Sender::FloorTimeout),
         ("floor-like-portico", Sender::FloorLikePortico),
+        ("floor-retry-ready", Sender::FloorRetryReady),
         ("portico-own-key", Sender::PorticoOwnKey),
         ("portico-no-retry", Sender::PorticoNoRetry),
     ];
@@ -1166,36 +1182,36 @@ fn instructions() -> ExitCode {
             "url::ParseOptions::parse",
         ),
         (
-            "portico `transport::exec` (the hook, all of it)",
-            "portico::transport::exec::{{closure}}",
+            "portico `transport::endpoint`: the parsed base URL with the path set",
+            "portico::transport::endpoint",
         ),
         (
-            "portico `prepare`: credential, User-Agent, idempotency key",
-            "portico::transport::prepare",
+            "portico `transport::exec`: credential, User-Agent, idempotency key, span",
+            "portico::transport::exec",
         ),
         (
-            "portico `rebuild`: a new reqwest::Response around the read body",
-            "portico::transport::rebuild",
-        ),
-        (
-            "reqwest `Request::try_clone`: the spare for a retry",
-            "reqwest::async_impl::request::Request::try_clone",
-        ),
-        (
-            "portico `CallStats::header_value`: the x-portico-stats text",
-            "portico::transport::CallStats::header_value",
-        ),
-        (
-            "portico `request_id` lookups",
-            "portico::transport::request_id",
+            "portico `retry::idempotency_key`: a fresh UUID v4",
+            "portico::retry::idempotency_key",
         ),
         (
             "portico `Provider::operation` lookup",
             "portico::provider::Provider::operation",
         ),
         (
-            "the body collected inside the attempt",
-            "<http_body_util::combinators::collect::Collect<T> as core::future::future::Future>::poll",
+            "portico `transport::run`: the attempts, reqwest's future inside",
+            "portico::transport::run::{{closure}}",
+        ),
+        (
+            "reqwest `Request::try_clone`: the spare for a retry",
+            "reqwest::async_impl::request::Request::try_clone",
+        ),
+        (
+            "dropping a `reqwest::Request` (the unused spare)",
+            "core::ptr::drop_in_place<reqwest::async_impl::request::Request>",
+        ),
+        (
+            "portico `transport::decode`: the body `run` read, as the reply type",
+            "portico::transport::decode",
         ),
         (
             "generated builder `SendEmail::body_map`",
