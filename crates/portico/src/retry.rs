@@ -236,7 +236,10 @@ pub(crate) fn idempotency_key() -> http::HeaderValue {
         text[at + 1] = HEX[usize::from(byte & 0xf)];
         at += 2;
     }
-    http::HeaderValue::from_bytes(&text).unwrap_or(http::HeaderValue::from_static(""))
+    // Owned by the `Bytes` it is in from the start: the copies that go out with each attempt
+    // share it, where a copied buffer would be moved to a shared one on the first copy.
+    http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(text))
+        .unwrap_or(http::HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
