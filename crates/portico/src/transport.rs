@@ -770,6 +770,8 @@ struct ReadBody(Bytes);
 /// Not `async`: [`exec`] has already read the body of every successful reply, so there is nothing
 /// left to wait for (and no future for every call to carry). A reply that did not come through
 /// [`exec`] has no read body, and is a decode error saying so.
+// The error type is what progenitor's generated `send` returns, passed on as it is.
+#[allow(clippy::result_large_err)]
 pub fn decode<T: serde::de::DeserializeOwned>(
     config: &Config,
     mut response: reqwest::Response,
