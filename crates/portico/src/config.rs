@@ -513,6 +513,10 @@ impl<C: ProviderClient> ClientBuilder<C> {
 
     /// Sends through your `reqwest::Client` (shares its pool, proxy and TLS settings). Start it
     /// from [`crate::tls::http_client_builder`] for the TLS this crate's features chose.
+    ///
+    /// Your client is used as you built it. The one Portico builds when you give none speaks
+    /// HTTP/1.1 only and has reqwest's own retry layer off (Portico's retries, in
+    /// [`crate::retry`], apply either way); do the same on yours to send a call at the same cost.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
