@@ -53,6 +53,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     }
     let decoders = route_decoding(&mut file);
     let unversioned = headers_on_the_request(&mut file)?;
+    drop_serialized_bodies(&mut file);
     let resolved = resolve_urls(&mut file)?;
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
@@ -250,6 +251,37 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
         )),
         None => Ok(visitor.count),
     }
+}
+
+/// In every `send` with a body, `drop(body)` right after the request is built. The typed body has
+/// been serialized into the request by then; it used to live until `send` returned, so every
+/// call held its body twice for the whole exchange (retries and waits included): a 40 MB
+/// attachment, for one. Returns how many were inserted.
+fn drop_serialized_bodies(file: &mut syn::File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Release(usize);
+    fn declares(stmt: &syn::Stmt, name: &str) -> bool {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
+    }
+    impl VisitMut for Release {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            if let Some(body) = block.stmts.iter().position(|s| declares(s, "body"))
+                && let Some(request) = block.stmts.iter().position(|s| declares(s, "request"))
+                && body < request
+            {
+                block.stmts.insert(
+                    request + 1,
+                    syn::parse_quote!(#[allow(dropping_copy_types)] drop(body);),
+                );
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut visitor = Release(0);
+    visitor.visit_file_mut(file);
+    visitor.0
 }
 
 /// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes

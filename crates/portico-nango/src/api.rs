@@ -4147,6 +4147,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_account",
             };
@@ -4320,6 +4322,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_account",
             };
@@ -4566,6 +4570,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_contact",
             };
@@ -4739,6 +4745,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_contact",
             };
@@ -4965,6 +4973,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_opportunity",
             };
@@ -5140,6 +5150,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_opportunity",
             };
@@ -5422,6 +5434,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_user_token",
             };

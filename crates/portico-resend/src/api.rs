@@ -19583,6 +19583,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_api_key",
             };
@@ -19741,6 +19743,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_api_key",
             };
@@ -19865,6 +19869,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_audience",
             };
@@ -20179,6 +20185,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_automation",
             };
@@ -20411,6 +20419,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_automation",
             };
@@ -20933,6 +20943,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_broadcast",
             };
@@ -21153,6 +21165,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_broadcast",
             };
@@ -21577,6 +21591,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_broadcast",
             };
@@ -21757,6 +21773,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_contact_property",
             };
@@ -21980,6 +21998,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_contact_property",
             };
@@ -22166,6 +22186,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_contact",
             };
@@ -22835,6 +22857,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_contact_topics",
             };
@@ -23055,6 +23079,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_contact",
             };
@@ -23223,6 +23249,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_domain",
             };
@@ -23302,6 +23330,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_domain_claim",
             };
@@ -23524,6 +23554,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_domain",
             };
@@ -23901,6 +23933,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             if let Some(value) = idempotency_key {
                 request.headers_mut().append(
                     ::reqwest::header::HeaderName::from_static("idempotency-key"),
@@ -24001,6 +24035,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             if let Some(value) = idempotency_key {
                 request.headers_mut().append(
                     ::reqwest::header::HeaderName::from_static("idempotency-key"),
@@ -24740,6 +24776,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_email",
             };
@@ -25092,6 +25130,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "share_email",
             };
@@ -25258,6 +25298,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_event",
             };
@@ -25333,6 +25375,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_event",
             };
@@ -25555,6 +25599,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_event",
             };
@@ -26039,6 +26085,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_segment",
             };
@@ -26351,6 +26399,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "add_suppression",
             };
@@ -26435,6 +26485,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "add_batch_suppressions",
             };
@@ -26519,6 +26571,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "delete_batch_suppressions",
             };
@@ -26822,6 +26876,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_template",
             };
@@ -27042,6 +27098,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_template",
             };
@@ -27336,6 +27394,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_topic",
             };
@@ -27554,6 +27614,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_topic",
             };
@@ -27722,6 +27784,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_webhook",
             };
@@ -27946,6 +28010,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_webhook",
             };

@@ -5490,6 +5490,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_brand",
             };
@@ -5715,6 +5717,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_campaign",
             };
@@ -6025,6 +6029,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_campaign_webhook",
             };
@@ -6225,6 +6231,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_message",
             };
@@ -6364,6 +6372,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "buy_number",
             };
@@ -6586,6 +6596,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "update_webhook",
             };

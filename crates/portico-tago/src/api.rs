@@ -22512,6 +22512,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_account",
             };
@@ -22588,6 +22590,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_account",
             };
@@ -22771,6 +22775,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "login",
             };
@@ -22847,6 +22853,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "request_login_otp",
             };
@@ -22941,6 +22949,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "confirm_otp",
             };
@@ -23037,6 +23047,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "disable_otp",
             };
@@ -23133,6 +23145,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "enable_otp",
             };
@@ -23213,6 +23227,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "change_password",
             };
@@ -23360,6 +23376,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_profile_token_from_credentials",
             };
@@ -23612,6 +23630,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_action",
             };
@@ -23766,6 +23786,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_action",
             };
@@ -24018,6 +24040,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_analysis",
             };
@@ -24172,6 +24196,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_analysis",
             };
@@ -24408,6 +24434,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "run_analysis",
             };
@@ -24533,6 +24561,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "run_analysis_from_widget",
             };
@@ -24687,6 +24717,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "upload_analysis_script",
             };
@@ -24872,6 +24904,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_bucket",
             };
@@ -25026,6 +25060,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_bucket",
             };
@@ -25428,6 +25464,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "delete_bucket_variable",
             };
@@ -25616,6 +25654,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_dashboard",
             };
@@ -25772,6 +25812,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_dashboard",
             };
@@ -26060,6 +26102,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "duplicate_dashboard",
             };
@@ -26232,6 +26276,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_widget",
             };
@@ -26425,6 +26471,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_widget",
             };
@@ -26941,6 +26989,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_data",
             };
@@ -27002,6 +27052,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_data",
             };
@@ -27304,6 +27356,8 @@ pub mod builder {
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("output", &output))
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "export_data",
             };
@@ -27545,6 +27599,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_widget_data",
             };
@@ -27742,6 +27798,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_widget_data",
             };
@@ -27840,6 +27898,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_widget_resource",
             };
@@ -28251,6 +28311,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_device",
             };
@@ -28416,6 +28478,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "mark_param_sent",
             };
@@ -28496,6 +28560,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_device_token",
             };
@@ -28842,6 +28908,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_device",
             };
@@ -29060,6 +29128,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "backup_device_chunk",
             };
@@ -29150,6 +29220,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "copy_device_chunk",
             };
@@ -29326,6 +29398,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "convert_device",
             };
@@ -29707,6 +29781,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_device_data",
             };
@@ -29784,6 +29860,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_device_data",
             };
@@ -30101,6 +30179,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "backup_device_data",
             };
@@ -30191,6 +30271,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "restore_device_data",
             };
@@ -30481,6 +30563,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "set_device_params",
             };
@@ -30721,6 +30805,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "move_files",
             };
@@ -30782,6 +30868,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "upload_files",
             };
@@ -30843,6 +30931,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "delete_files",
             };
@@ -30905,6 +30995,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "copy_files",
             };
@@ -31035,6 +31127,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "set_file_permissions",
             };
@@ -31291,6 +31385,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_notification",
             };
@@ -31419,6 +31515,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "register_push_token",
             };
@@ -31499,6 +31597,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "unregister_push_token",
             };
@@ -31581,6 +31681,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "mark_notifications_read",
             };
@@ -31872,6 +31974,8 @@ pub mod builder {
                     &allocate_free_resources,
                 ))
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_profile",
             };
@@ -32225,6 +32329,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_profile",
             };
@@ -32317,6 +32423,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "delete_profile",
             };
@@ -32458,6 +32566,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_profile_addons",
             };
@@ -32992,6 +33102,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "delete_backup",
             };
@@ -33107,6 +33219,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "get_backup_download_url",
             };
@@ -33199,6 +33313,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_profile_services",
             };
@@ -33310,6 +33426,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "test_profile_service",
             };
@@ -33692,6 +33810,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "invite_team_member",
             };
@@ -34000,6 +34120,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_profile_token",
             };
@@ -34282,6 +34404,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_run_settings",
             };
@@ -34512,6 +34636,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_run_custom_domain",
             };
@@ -34651,6 +34777,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "test_run_email",
             };
@@ -34734,6 +34862,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_run_notification",
             };
@@ -34893,6 +35023,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_run_notification",
             };
@@ -35077,6 +35209,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_run_saml",
             };
@@ -35473,6 +35607,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "create_run_user",
             };
@@ -35627,6 +35763,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "edit_run_user",
             };

@@ -2043,6 +2043,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_mms",
             };
@@ -2119,6 +2121,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_sms",
             };
@@ -2197,6 +2201,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "send_whatsapp",
             };
@@ -2280,6 +2286,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
+            #[allow(dropping_copy_types)]
+            drop(body);
             let info = OperationInfo {
                 operation_id: "upload_whatsapp_template",
             };

@@ -437,6 +437,9 @@ async fn run(
                     wait_ms = wait.as_millis() as u64,
                     "retrying"
                 );
+                // The failed reply's headers are not needed past this point: not kept across the
+                // wait (a call's future would carry their room).
+                drop(headers);
                 clock.sleep(wait).await;
                 stats.retry_wait += wait;
                 delay = wait;
