@@ -194,8 +194,9 @@ fn prepare(
     request: &mut reqwest::Request,
 ) -> Result<bool, Box<WireError>> {
     let headers = request.headers_mut();
-    // Room for what is added here and by the layers below (Host, Content-Length), so that the
-    // map is not grown, and every entry rehashed, on the way.
+    // Room for what is added here, and below by reqwest and hyper (Host, Content-Length) on
+    // their copies of this map, which keep its capacity: one early grow of two entries instead
+    // of later ones that rehash them all (measured: 330 instructions a call).
     headers.reserve(6);
     if !operation.is_some_and(|op| op.anonymous) {
         let Some((name, value)) = config.auth_header() else {
@@ -300,7 +301,7 @@ async fn run(
         let mut permits = Vec::with_capacity(limiters.len());
         for limiter in &limiters {
             // Boxed: the wait's future is large, and every call's future would carry its room
-            // (and move it), limiter or not.
+            // (and move it), limiter or not. Clients with limits pay an allocation per wait.
             match Box::pin(limiter.acquire(clock, deadline)).await {
                 Ok(taken) => {
                     stats.rate_limit_wait += taken.waited;
