@@ -117,6 +117,12 @@ fn route_decoding(file: &mut syn::File) -> usize {
     visitor.0
 }
 
+/// Whether `stmt` is `let <name> = …` (or `let mut <name>`).
+fn declares(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
+}
+
 /// Progenitor gathers a request's header parameters in a map of their own, starting with an
 /// `api-version: <spec version>` header, and merges that map into the request with
 /// `.headers(header_map)`. Every call paid for the second map and the merge, header parameters or
@@ -136,14 +142,6 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
     }
     fn text(node: &impl quote::ToTokens) -> String {
         quote::ToTokens::to_token_stream(node).to_string()
-    }
-    fn declares_header_map(stmt: &syn::Stmt) -> bool {
-        matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
-    }
-    fn declares_request(stmt: &syn::Stmt) -> bool {
-        matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request"))
     }
     /// `.headers(header_map)` out of the builder chain; whether it was there.
     struct Unmerge(bool);
@@ -179,12 +177,8 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
                     }
                 };
                 let lower = name.to_ascii_lowercase();
-                // RFC 9110 `token`: what `HeaderName::from_static` accepts (in lower case).
-                let token = !lower.is_empty()
-                    && lower
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                if !token {
+                // The lint refuses such a spec first; `from_static` would panic at run time.
+                if !crate::lint::is_header_token(&lower) {
                     self.0 = Some(format!(
                         "header parameter {name:?} is not a valid HTTP header name"
                     ));
@@ -199,15 +193,15 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
     }
     impl VisitMut for Rewrite {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            if block.stmts.iter().any(declares_header_map) {
+            if block.stmts.iter().any(|s| declares(s, "header_map")) {
                 let mut kept = Vec::new();
                 let mut appends = Vec::new();
                 let mut merged = false;
                 for mut stmt in std::mem::take(&mut block.stmts) {
-                    if declares_header_map(&stmt) {
+                    if declares(&stmt, "header_map") {
                         continue;
                     }
-                    if declares_request(&stmt) {
+                    if declares(&stmt, "request") {
                         let mut unmerge = Unmerge(false);
                         unmerge.visit_stmt_mut(&mut stmt);
                         merged = unmerge.0;
@@ -226,7 +220,11 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
                         appends.push(stmt);
                     }
                 }
-                let Some(at) = kept.iter().position(declares_request).filter(|_| merged) else {
+                let Some(at) = kept
+                    .iter()
+                    .position(|s| declares(s, "request"))
+                    .filter(|_| merged)
+                else {
                     self.error.get_or_insert(
                         "a `send` declares `header_map` but builds no request merging it".into(),
                     );
@@ -256,14 +254,10 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
 /// In every `send` with a body, `drop(body)` right after the request is built. The typed body has
 /// been serialized into the request by then; it used to live until `send` returned, so every
 /// call held its body twice for the whole exchange (retries and waits included): a 40 MB
-/// attachment, for one. Returns how many were inserted.
-fn drop_serialized_bodies(file: &mut syn::File) -> usize {
+/// attachment, for one.
+fn drop_serialized_bodies(file: &mut syn::File) {
     use syn::visit_mut::VisitMut;
-    struct Release(usize);
-    fn declares(stmt: &syn::Stmt, name: &str) -> bool {
-        matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
-    }
+    struct Release;
     impl VisitMut for Release {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
             if let Some(body) = block.stmts.iter().position(|s| declares(s, "body"))
@@ -274,14 +268,11 @@ fn drop_serialized_bodies(file: &mut syn::File) -> usize {
                     request + 1,
                     syn::parse_quote!(#[allow(dropping_copy_types)] drop(body);),
                 );
-                self.0 += 1;
             }
             syn::visit_mut::visit_block_mut(self, block);
         }
     }
-    let mut visitor = Release(0);
-    visitor.visit_file_mut(file);
-    visitor.0
+    Release.visit_file_mut(file);
 }
 
 /// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes

@@ -428,13 +428,9 @@ impl<'a> Lint<'a> {
                     }
                 }
                 Some("header") => {
-                    // RFC 9110 `token`: the generated code names the header with
-                    // `HeaderName::from_static`, checked here rather than at run time.
-                    let token = !name.is_empty()
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                    if !token {
+                    // The generated code names the header with `HeaderName::from_static`:
+                    // checked here rather than at run time.
+                    if !is_header_token(name) {
                         self.problem(
                             location,
                             format!("header parameter {name:?} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)"),
@@ -802,4 +798,12 @@ pub fn resolve<'a>(spec: &'a Value, reference: &str) -> Option<&'a Value> {
 
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+/// An RFC 9110 `token`: what `http::HeaderName::from_static` accepts once lower-cased.
+pub(crate) fn is_header_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
