@@ -55,6 +55,7 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     let unversioned = headers_on_the_request(&mut file)?;
     drop_serialized_bodies(&mut file);
     let resolved = resolve_urls(&mut file)?;
+    let direct = call_portico_directly(&mut file, facts)?;
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
     let expected = facts
@@ -80,6 +81,11 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     if resolved != generated {
         return Err(format!(
             "progenitor's output no longer has the shape the xtask expects: {resolved} URLs resolved on the parsed base, {generated} generated operations"
+        ));
+    }
+    if direct != generated {
+        return Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {direct} calls handed to portico with their operation, {generated} generated operations"
         ));
     }
     if !removed_new || !added_enums {
@@ -345,6 +351,152 @@ fn resolve_urls(file: &mut syn::File) -> Result<usize, String> {
             "progenitor's output no longer has the shape the xtask expects: {why}"
         )),
         None => Ok(visitor.0),
+    }
+}
+
+/// How generated code names operation `id` for the runtime: `::portico::OperationRef` with the
+/// operation's place in its client's `Provider::operations` (the operations of its token scope,
+/// sorted by id, as [`provider_static`] writes them).
+fn operation_ref(facts: &Facts, id: &str) -> Option<TokenStream> {
+    let token = &facts.operations.iter().find(|op| op.id == id)?.token;
+    let index = facts
+        .operations
+        .iter()
+        .filter(|op| &op.token == token)
+        .position(|op| op.id == id)?;
+    Some(quote! { ::portico::OperationRef { index: #index, id: #id } })
+}
+
+/// In every `send`, progenitor's hook calls
+///
+/// ```text
+/// let info = OperationInfo { operation_id: "send_email" };
+/// client.pre(&mut request, &info).await?;
+/// let result = client.exec(request, &info).await;
+/// client.post(&result, &info).await?;
+/// let response = result?;
+/// ```
+///
+/// become one `::portico::transport::exec(.., operation)`, where `operation` is the
+/// `::portico::OperationRef { index, id }` the `send` starts with: the runtime reads the operation at its place in the provider's table instead of searching for its
+/// id on every call (`pre` and `post` are progenitor's no-ops here). Where the path has no
+/// parameters, `transport::endpoint` becomes `transport::fixed_endpoint`, which makes the URL
+/// once per client. Returns how many `send`s were rewritten.
+fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, String> {
+    use syn::visit_mut::VisitMut;
+    struct Direct<'f> {
+        facts: &'f Facts,
+        count: usize,
+        error: Option<String>,
+    }
+    fn text(node: &impl quote::ToTokens) -> String {
+        quote::ToTokens::to_token_stream(node).to_string()
+    }
+    /// The operation id in `let info = OperationInfo { operation_id: "…" };`.
+    fn operation_id(stmt: &syn::Stmt) -> Option<String> {
+        let syn::Stmt::Local(local) = stmt else {
+            return None;
+        };
+        let syn::Expr::Struct(info) = &*local.init.as_ref()?.expr else {
+            return None;
+        };
+        info.fields
+            .iter()
+            .find_map(|field| match (&field.member, &field.expr) {
+                (
+                    syn::Member::Named(name),
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(id),
+                        ..
+                    }),
+                ) if name == "operation_id" => Some(id.value()),
+                _ => None,
+            })
+    }
+    /// `endpoint(client.inner(), &client.baseurl, "<literal path>")` →
+    /// `fixed_endpoint(.., operation, ..)`.
+    struct Fixed;
+    impl VisitMut for Fixed {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            if text(&call.func) == ":: portico :: transport :: endpoint"
+                && let Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(path),
+                    ..
+                })) = call.args.get(2)
+            {
+                *call = syn::parse_quote!(::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    #path
+                ));
+            }
+            syn::visit_mut::visit_expr_call_mut(self, call);
+        }
+    }
+    impl VisitMut for Direct<'_> {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            if let Some(id) = block
+                .stmts
+                .iter()
+                .find_map(|s| declares(s, "info").then(|| operation_id(s)).flatten())
+            {
+                let Some(operation) = operation_ref(self.facts, &id) else {
+                    self.error
+                        .get_or_insert(format!("`send` of {id:?}, an operation the spec lacks"));
+                    return;
+                };
+                let hooks = [
+                    "client . pre (& mut request , & info) . await ? ;",
+                    "let result = client . exec (request , & info) . await ;",
+                    "client . post (& result , & info) . await ? ;",
+                ];
+                let before = block.stmts.len();
+                let mut replaced = false;
+                block.stmts.retain_mut(|stmt| {
+                    let line = text(stmt);
+                    if declares(stmt, "url") {
+                        Fixed.visit_stmt_mut(stmt);
+                    }
+                    if line == "let response = result ? ;" {
+                        *stmt = syn::parse_quote!(
+                            let response = ::portico::transport::exec(
+                                client.inner(),
+                                &client.client,
+                                request,
+                                operation,
+                            )
+                            .await?;
+                        );
+                        replaced = true;
+                    }
+                    !(declares(stmt, "info") || hooks.contains(&line.as_str()))
+                });
+                if !replaced || before - block.stmts.len() != 1 + hooks.len() {
+                    self.error.get_or_insert(format!(
+                        "`send` of {id:?} does not call progenitor's hooks as expected"
+                    ));
+                    return;
+                }
+                block
+                    .stmts
+                    .insert(0, syn::parse_quote!(let operation = #operation;));
+                self.count += 1;
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut visitor = Direct {
+        facts,
+        count: 0,
+        error: None,
+    };
+    visitor.visit_file_mut(file);
+    match visitor.error {
+        Some(error) => Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {error}"
+        )),
+        None => Ok(visitor.count),
     }
 }
 
@@ -750,7 +902,11 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
     let multiparts: Vec<_> = facts
         .operations
         .iter()
-        .filter_map(|op| op.multipart.as_ref().map(|m| multipart_method(op, m)))
+        .filter_map(|op| {
+            op.multipart
+                .as_ref()
+                .map(|m| multipart_method(facts, op, m))
+        })
         .collect();
     let multiparts = (!multiparts.is_empty()).then(|| quote! { impl Client { #(#multiparts)* } });
     quote! {
@@ -772,7 +928,12 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
                 info: &::progenitor_client::OperationInfo,
             ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
                 use ::progenitor_client::ClientInfo as _;
-                ::portico::exec(self.inner(), self.client(), request, info)
+                ::portico::exec(
+                    self.inner(),
+                    self.client(),
+                    request,
+                    ::portico::OperationRef::named(info.operation_id),
+                )
             }
         }
 
@@ -955,9 +1116,9 @@ let _ = client.{op}();\n\
     quote! { #(#out)* }
 }
 
-fn multipart_method(op: &Operation, m: &crate::facts::Multipart) -> TokenStream {
+fn multipart_method(facts: &Facts, op: &Operation, m: &crate::facts::Multipart) -> TokenStream {
     let name = format_ident!("{}", op.id);
-    let id = &op.id;
+    let operation = operation_ref(facts, &op.id);
     let method = format_ident!("{}", op.method);
     let mut doc = format!(
         "{}\n\nSends `multipart/form-data`. Build the form with `reqwest::multipart::Form` and these fields:\n",
@@ -993,7 +1154,7 @@ fn multipart_method(op: &Operation, m: &crate::facts::Multipart) -> TokenStream 
         ) -> Result<ResponseValue<#reply>, Error> {
             use ::progenitor_client::ClientInfo as _;
             let url = format!(#template, self.baseurl(), #(::progenitor_client::encode_path(#params)),*);
-            ::portico::transport::send_multipart(self.inner(), self.client(), ::reqwest::Method::#method, url, form, #id).await
+            ::portico::transport::send_multipart(self.inner(), self.client(), ::reqwest::Method::#method, url, form, #operation).await
         }
     }
 }

@@ -4032,6 +4032,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccountPage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 9usize,
+                id: "list_accounts",
+            };
             let Self {
                 client,
                 created_after,
@@ -4047,9 +4051,13 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/crm/accounts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4074,13 +4082,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4130,13 +4134,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "create_account",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::AccountInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/accounts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/crm/accounts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4149,13 +4161,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4208,6 +4216,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 5usize,
+                id: "get_account",
+            };
             let Self {
                 client,
                 id,
@@ -4234,13 +4246,9 @@ pub mod builder {
                     &include_raw,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4301,6 +4309,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 13usize,
+                id: "update_account",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4324,13 +4336,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4449,6 +4457,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactPage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 10usize,
+                id: "list_contacts",
+            };
             let Self {
                 client,
                 account,
@@ -4468,9 +4480,13 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/crm/contacts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4497,13 +4513,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4553,13 +4565,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "create_contact",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/contacts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/crm/contacts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4572,13 +4592,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4631,6 +4647,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 6usize,
+                id: "get_contact",
+            };
             let Self {
                 client,
                 id,
@@ -4657,13 +4677,9 @@ pub mod builder {
                     &include_raw,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4724,6 +4740,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 14usize,
+                id: "update_contact",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4747,13 +4767,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4850,6 +4866,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::OpportunityPage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 11usize,
+                id: "list_opportunities",
+            };
             let Self {
                 client,
                 created_after,
@@ -4865,9 +4885,10 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/crm/opportunities",
             )
             .map_err(Error::InvalidRequest)?;
@@ -4895,13 +4916,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_opportunities",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -4953,13 +4970,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "create_opportunity",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::OpportunityInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/crm/opportunities",
             )
             .map_err(Error::InvalidRequest)?;
@@ -4975,13 +4997,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_opportunity",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5034,6 +5052,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 7usize,
+                id: "get_opportunity",
+            };
             let Self {
                 client,
                 id,
@@ -5060,13 +5082,9 @@ pub mod builder {
                     &include_raw,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_opportunity",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5129,6 +5147,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 15usize,
+                id: "update_opportunity",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5152,13 +5174,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_opportunity",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5244,6 +5262,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserPage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 12usize,
+                id: "list_users",
+            };
             let Self {
                 client,
                 cursor,
@@ -5257,8 +5279,13 @@ pub mod builder {
             let include_raw = include_raw.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/crm/users")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/crm/users",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5276,13 +5303,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5333,6 +5356,10 @@ pub mod builder {
         }
         /// Sends a `GET` request to `/crm/users/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::User>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 8usize,
+                id: "get_user",
+            };
             let Self {
                 client,
                 id,
@@ -5359,13 +5386,9 @@ pub mod builder {
                     &include_raw,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5417,13 +5440,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserToken>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "create_user_token",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UserTokenRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/user-tokens")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/user-tokens",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5436,13 +5467,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_user_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5483,6 +5510,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Deleted>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 4usize,
+                id: "delete_user_token",
+            };
             let Self { client, user_token } = self;
             let user_token = user_token.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -5500,13 +5531,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_user_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(

@@ -19485,6 +19485,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListApiKeysResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 56usize,
+                id: "list_api_keys",
+            };
             let Self {
                 client,
                 after,
@@ -19494,8 +19498,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/api-keys",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19508,13 +19517,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19567,12 +19572,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateApiKeyResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 5usize,
+                id: "create_api_key",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/api-keys")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/api-keys",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19585,13 +19599,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19632,6 +19642,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 19usize,
+                id: "delete_api_key",
+            };
             let Self { client, api_key_id } = self;
             let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -19649,13 +19663,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19718,6 +19728,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 90usize,
+                id: "update_api_key",
+            };
             let Self {
                 client,
                 api_key_id,
@@ -19745,13 +19759,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_api_key",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19780,9 +19790,18 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListAudiencesResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 57usize,
+                id: "list_audiences",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/audiences",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19792,13 +19811,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_audiences",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19853,12 +19868,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateAudienceResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 6usize,
+                id: "create_audience",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateAudienceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/audiences")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/audiences",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19871,13 +19895,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_audience",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19918,6 +19938,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Audience>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 35usize,
+                id: "get_audience",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -19935,13 +19959,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_audience",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -19982,6 +20002,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 20usize,
+                id: "delete_audience",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -19999,13 +20023,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_audience",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20079,6 +20099,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 59usize,
+                id: "list_automations",
+            };
             let Self {
                 client,
                 after,
@@ -20090,9 +20114,13 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/automations",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20106,13 +20134,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_automations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20166,15 +20190,23 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 7usize,
+                id: "create_automation",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateAutomationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/automations")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/automations",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20187,13 +20219,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20234,6 +20262,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Automation>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 36usize,
+                id: "get_automation",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20254,13 +20286,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20301,6 +20329,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 21usize,
+                id: "delete_automation",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20321,13 +20353,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20392,6 +20420,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 91usize,
+                id: "update_automation",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20421,13 +20453,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20468,6 +20496,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 33usize,
+                id: "duplicate_automation",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20491,13 +20523,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "duplicate_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20583,6 +20611,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationRunList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 58usize,
+                id: "list_automation_runs",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20618,13 +20650,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_automation_runs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20676,6 +20704,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AutomationRun>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 37usize,
+                id: "get_automation_run",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20702,13 +20734,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_automation_run",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20750,6 +20778,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AutomationStopResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 89usize,
+                id: "stop_automation",
+            };
             let Self {
                 client,
                 automation_id,
@@ -20773,13 +20805,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "stop_automation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20842,6 +20870,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BroadcastList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 62usize,
+                id: "list_broadcasts",
+            };
             let Self {
                 client,
                 after,
@@ -20851,9 +20883,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/broadcasts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20866,13 +20902,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_broadcasts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20926,13 +20958,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 8usize,
+                id: "create_broadcast",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/broadcasts")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/broadcasts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20945,13 +20985,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -20992,6 +21028,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Broadcast>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 38usize,
+                id: "get_broadcast",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -21009,13 +21049,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21056,6 +21092,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 23usize,
+                id: "delete_broadcast",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -21073,13 +21113,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21144,6 +21180,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 92usize,
+                id: "update_broadcast",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -21167,13 +21207,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21214,6 +21250,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "cancel_broadcast",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -21231,13 +21271,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "cancel_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21312,6 +21348,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BroadcastClickedLinkList>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 60usize,
+                id: "list_broadcast_clicked_links",
+            };
             let Self {
                 client,
                 id,
@@ -21341,13 +21381,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_broadcast_clicked_links",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21457,6 +21493,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BroadcastRecipientList>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 61usize,
+                id: "list_broadcast_recipients",
+            };
             let Self {
                 client,
                 id,
@@ -21498,13 +21538,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_broadcast_recipients",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21570,6 +21606,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BroadcastSendResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 85usize,
+                id: "send_broadcast",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -21593,13 +21633,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_broadcast",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21663,6 +21699,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ContactPropertyList>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 64usize,
+                id: "list_contact_properties",
+            };
             let Self {
                 client,
                 after,
@@ -21672,9 +21712,10 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/contact-properties",
             )
             .map_err(Error::InvalidRequest)?;
@@ -21690,13 +21731,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contact_properties",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21751,15 +21788,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 11usize,
+                id: "create_contact_property",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/contact-properties",
             )
             .map_err(Error::InvalidRequest)?;
@@ -21775,13 +21817,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_contact_property",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21822,6 +21860,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactProperty>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 41usize,
+                id: "get_contact_property",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -21839,13 +21881,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact_property",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21886,6 +21924,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 25usize,
+                id: "delete_contact_property",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -21903,13 +21945,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_contact_property",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -21975,6 +22013,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 94usize,
+                id: "update_contact_property",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -22000,13 +22042,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_contact_property",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22081,6 +22119,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContactsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 67usize,
+                id: "list_contacts",
+            };
             let Self {
                 client,
                 after,
@@ -22092,8 +22134,13 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/contacts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22110,13 +22157,9 @@ pub mod builder {
                     &segment_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22170,12 +22213,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 9usize,
+                id: "create_contact",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateContactRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/contacts")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/contacts",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22188,13 +22240,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22270,6 +22318,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContactImportsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 63usize,
+                id: "list_contact_imports",
+            };
             let Self {
                 client,
                 after,
@@ -22281,9 +22333,10 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/contacts/imports",
             )
             .map_err(Error::InvalidRequest)?;
@@ -22300,13 +22353,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contact_imports",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22347,6 +22396,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactImport>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 40usize,
+                id: "get_contact_import",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -22364,13 +22417,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact_import",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22445,6 +22494,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContactSegmentsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 65usize,
+                id: "list_contact_segments",
+            };
             let Self {
                 client,
                 contact_id,
@@ -22477,13 +22530,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contact_segments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22536,6 +22585,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ContactSegmentMembership>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "add_contact_to_segment",
+            };
             let Self {
                 client,
                 contact_id,
@@ -22562,13 +22615,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "add_contact_to_segment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22621,6 +22670,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ContactSegmentRemoval>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 82usize,
+                id: "remove_contact_from_segment",
+            };
             let Self {
                 client,
                 contact_id,
@@ -22647,13 +22700,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "remove_contact_from_segment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22728,6 +22777,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContactTopicsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 66usize,
+                id: "list_contact_topics",
+            };
             let Self {
                 client,
                 contact_id,
@@ -22757,13 +22810,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contact_topics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22830,6 +22879,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UpdateContactTopicsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 95usize,
+                id: "update_contact_topics",
+            };
             let Self {
                 client,
                 contact_id,
@@ -22859,13 +22912,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_contact_topics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22906,6 +22955,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 39usize,
+                id: "get_contact",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -22923,13 +22976,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22970,6 +23019,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 24usize,
+                id: "delete_contact",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -22987,13 +23040,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23058,6 +23107,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 93usize,
+                id: "update_contact",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23081,13 +23134,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23151,6 +23200,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListDomainsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 68usize,
+                id: "list_domains",
+            };
             let Self {
                 client,
                 after,
@@ -23160,8 +23213,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/domains",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23174,13 +23232,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_domains",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23233,12 +23287,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateDomainResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 12usize,
+                id: "create_domain",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateDomainRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/domains",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23251,13 +23314,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23311,15 +23370,23 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 13usize,
+                id: "create_domain_claim",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateDomainClaimRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/domains/claim")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/domains/claim",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23332,13 +23399,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_domain_claim",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23379,6 +23442,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Domain>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 42usize,
+                id: "get_domain",
+            };
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23396,13 +23463,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23443,6 +23506,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 26usize,
+                id: "delete_domain",
+            };
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23460,13 +23527,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23529,6 +23592,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 96usize,
+                id: "update_domain",
+            };
             let Self {
                 client,
                 domain_id,
@@ -23556,13 +23623,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23603,6 +23666,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 43usize,
+                id: "get_domain_claim",
+            };
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23620,13 +23687,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_domain_claim",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23667,6 +23730,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 103usize,
+                id: "verify_domain_claim",
+            };
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23687,13 +23754,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_domain_claim",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23734,6 +23797,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 102usize,
+                id: "verify_domain",
+            };
             let Self { client, domain_id } = self;
             let domain_id = domain_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23751,13 +23818,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23820,6 +23883,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListEmailsResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 70usize,
+                id: "list_emails",
+            };
             let Self {
                 client,
                 after,
@@ -23829,8 +23896,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/emails",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23843,13 +23915,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_emails",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23912,6 +23980,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendEmailResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 86usize,
+                id: "send_email",
+            };
             let Self {
                 client,
                 idempotency_key,
@@ -23921,8 +23993,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendEmailRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/emails",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23941,13 +24018,9 @@ pub mod builder {
                     value.to_string().try_into()?,
                 );
             }
-            let info = OperationInfo {
-                operation_id: "send_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24013,6 +24086,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SendBatchEmailsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 84usize,
+                id: "send_batch_emails",
+            };
             let Self {
                 client,
                 idempotency_key,
@@ -24022,9 +24099,13 @@ pub mod builder {
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let x_batch_validation = x_batch_validation.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/batch")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/emails/batch",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24049,13 +24130,9 @@ pub mod builder {
                     value.to_string().try_into()?,
                 );
             }
-            let info = OperationInfo {
-                operation_id: "send_batch_emails",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24206,6 +24283,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::EmailMetricsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 46usize,
+                id: "get_email_metrics",
+            };
             let Self {
                 client,
                 broadcast_id,
@@ -24227,9 +24308,13 @@ pub mod builder {
             let metrics = metrics.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/emails/metrics")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/emails/metrics",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24260,13 +24345,9 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_email_metrics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24330,6 +24411,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListReceivedEmailsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 75usize,
+                id: "list_received_emails",
+            };
             let Self {
                 client,
                 after,
@@ -24339,9 +24424,10 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/emails/receiving",
             )
             .map_err(Error::InvalidRequest)?;
@@ -24357,13 +24443,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_received_emails",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24404,6 +24486,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReceivedEmail>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 49usize,
+                id: "get_received_email",
+            };
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24421,13 +24507,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_received_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24502,6 +24584,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 74usize,
+                id: "list_received_email_attachments",
+            };
             let Self {
                 client,
                 email_id,
@@ -24534,13 +24620,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_received_email_attachments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24592,6 +24674,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 50usize,
+                id: "get_received_email_attachment",
+            };
             let Self {
                 client,
                 email_id,
@@ -24618,13 +24704,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_received_email_attachment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24665,6 +24747,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Email>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 44usize,
+                id: "get_email",
+            };
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24682,13 +24768,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24751,6 +24833,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 97usize,
+                id: "update_email",
+            };
             let Self {
                 client,
                 email_id,
@@ -24778,13 +24864,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24859,6 +24941,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 69usize,
+                id: "list_email_attachments",
+            };
             let Self {
                 client,
                 email_id,
@@ -24888,13 +24974,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_email_attachments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24946,6 +25028,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 45usize,
+                id: "get_email_attachment",
+            };
             let Self {
                 client,
                 email_id,
@@ -24972,13 +25058,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_email_attachment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25019,6 +25101,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 4usize,
+                id: "cancel_email",
+            };
             let Self { client, email_id } = self;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25036,13 +25122,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "cancel_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25105,6 +25187,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShareEmailResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 88usize,
+                id: "share_email",
+            };
             let Self {
                 client,
                 email_id,
@@ -25132,13 +25218,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "share_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25201,6 +25283,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 71usize,
+                id: "list_events",
+            };
             let Self {
                 client,
                 after,
@@ -25210,8 +25296,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/events",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25224,13 +25315,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_events",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25282,12 +25369,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 14usize,
+                id: "create_event",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateEventRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/events",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25300,13 +25396,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25358,13 +25450,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventSendResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 87usize,
+                id: "send_event",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SendEventRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/events/send")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/events/send",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25377,13 +25477,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25424,6 +25520,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventDefinition>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 47usize,
+                id: "get_event",
+            };
             let Self { client, identifier } = self;
             let identifier = identifier.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25441,13 +25541,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25488,6 +25584,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 27usize,
+                id: "delete_event",
+            };
             let Self { client, identifier } = self;
             let identifier = identifier.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25505,13 +25605,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25574,6 +25670,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 98usize,
+                id: "update_event",
+            };
             let Self {
                 client,
                 identifier,
@@ -25601,13 +25701,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25670,6 +25766,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LogList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 72usize,
+                id: "list_logs",
+            };
             let Self {
                 client,
                 after,
@@ -25679,8 +25779,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/logs")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/logs",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25693,13 +25798,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_logs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25738,6 +25839,10 @@ pub mod builder {
         }
         /// Sends a `GET` request to `/logs/{log_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Log>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 48usize,
+                id: "get_log",
+            };
             let Self { client, log_id } = self;
             let log_id = log_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25755,13 +25860,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_log",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25825,6 +25926,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListOAuthGrantsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 73usize,
+                id: "list_oauth_grants",
+            };
             let Self {
                 client,
                 after,
@@ -25834,9 +25939,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/oauth/grants")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/oauth/grants",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25849,13 +25958,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_oauth_grants",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25897,6 +26002,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RevokeOAuthGrantResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 83usize,
+                id: "revoke_oauth_grant",
+            };
             let Self {
                 client,
                 oauth_grant_id,
@@ -25917,13 +26026,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "revoke_oauth_grant",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25986,6 +26091,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SegmentList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 76usize,
+                id: "list_segments",
+            };
             let Self {
                 client,
                 after,
@@ -25995,8 +26104,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/segments",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26009,13 +26123,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_segments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26069,12 +26179,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 15usize,
+                id: "create_segment",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateSegmentRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/segments")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/segments",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26087,13 +26206,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_segment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26134,6 +26249,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Segment>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 51usize,
+                id: "get_segment",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -26151,13 +26270,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_segment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26198,6 +26313,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 28usize,
+                id: "delete_segment",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -26215,13 +26334,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_segment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26295,6 +26410,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SuppressionList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 77usize,
+                id: "list_suppressions",
+            };
             let Self {
                 client,
                 after,
@@ -26306,9 +26425,13 @@ pub mod builder {
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let origin = origin.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/suppressions",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26322,13 +26445,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("origin", &origin))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_suppressions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26382,13 +26501,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "add_suppression",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::AddSuppressionRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/suppressions")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/suppressions",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26401,13 +26528,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "add_suppression",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26463,15 +26586,20 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SuppressionBatchAddResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "add_batch_suppressions",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::AddBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/suppressions/batch/add",
             )
             .map_err(Error::InvalidRequest)?;
@@ -26487,13 +26615,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "add_batch_suppressions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26549,15 +26673,20 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SuppressionBatchDeleteResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 22usize,
+                id: "delete_batch_suppressions",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::DeleteBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/suppressions/batch/remove",
             )
             .map_err(Error::InvalidRequest)?;
@@ -26573,13 +26702,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "delete_batch_suppressions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26620,6 +26745,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Suppression>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 52usize,
+                id: "get_suppression",
+            };
             let Self {
                 client,
                 suppression,
@@ -26640,13 +26769,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_suppression",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26687,6 +26812,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 29usize,
+                id: "delete_suppression",
+            };
             let Self {
                 client,
                 suppression,
@@ -26707,13 +26836,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_suppression",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26777,6 +26902,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListTemplatesResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 78usize,
+                id: "list_templates",
+            };
             let Self {
                 client,
                 after,
@@ -26786,8 +26915,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/templates",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26800,13 +26934,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_templates",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26860,12 +26990,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 16usize,
+                id: "create_template",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateTemplateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/templates")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/templates",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26878,13 +27017,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26925,6 +27060,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Template>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 53usize,
+                id: "get_template",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -26942,13 +27081,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26989,6 +27124,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 30usize,
+                id: "delete_template",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27006,13 +27145,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27077,6 +27212,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 99usize,
+                id: "update_template",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27100,13 +27239,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27147,6 +27282,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 34usize,
+                id: "duplicate_template",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27164,13 +27303,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "duplicate_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27211,6 +27346,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 81usize,
+                id: "publish_template",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27228,13 +27367,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "publish_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27297,6 +27432,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TopicList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 79usize,
+                id: "list_topics",
+            };
             let Self {
                 client,
                 after,
@@ -27306,8 +27445,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/topics",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27320,13 +27464,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_topics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27378,12 +27518,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 17usize,
+                id: "create_topic",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateTopicRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/topics")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/topics",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27396,13 +27545,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27443,6 +27588,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Topic>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 54usize,
+                id: "get_topic",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27460,13 +27609,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27507,6 +27652,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 31usize,
+                id: "delete_topic",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27524,13 +27673,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27593,6 +27738,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 100usize,
+                id: "update_topic",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27616,13 +27765,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_topic",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27685,6 +27830,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 80usize,
+                id: "list_webhooks",
+            };
             let Self {
                 client,
                 after,
@@ -27694,8 +27843,13 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let before = before.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/webhooks",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27708,13 +27862,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("before", &before))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_webhooks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27768,12 +27918,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookCreated>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 18usize,
+                id: "create_webhook",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/webhooks")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/webhooks",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27786,13 +27945,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27833,6 +27988,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Webhook>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 55usize,
+                id: "get_webhook",
+            };
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27850,13 +28009,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27897,6 +28052,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 32usize,
+                id: "delete_webhook",
+            };
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -27914,13 +28073,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27985,6 +28140,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 101usize,
+                id: "update_webhook",
+            };
             let Self {
                 client,
                 webhook_id,
@@ -28012,13 +28171,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(

@@ -1171,7 +1171,12 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
         info: &::progenitor_client::OperationInfo,
     ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
         use ::progenitor_client::ClientInfo as _;
-        ::portico::exec(self.inner(), self.client(), request, info)
+        ::portico::exec(
+            self.inner(),
+            self.client(),
+            request,
+            ::portico::OperationRef::named(info.operation_id),
+        )
     }
 }
 pub use ::portico::pagination::{ItemStream, StreamExt};
@@ -1770,7 +1775,10 @@ impl Client {
             ::reqwest::Method::POST,
             url,
             form,
-            "create_contact_import",
+            ::portico::OperationRef {
+                index: 10usize,
+                id: "create_contact_import",
+            },
         )
         .await
     }

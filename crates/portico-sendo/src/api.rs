@@ -5473,13 +5473,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateBrandResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "create_brand",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateBrandRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/create")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/v1/brand/create",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5492,13 +5500,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_brand",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5551,6 +5555,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListBrandsResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 9usize,
+                id: "list_brands",
+            };
             let Self {
                 client,
                 limit,
@@ -5558,9 +5566,13 @@ pub mod builder {
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/brand/list")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/v1/brand/list",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5572,13 +5584,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_brands",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5619,6 +5627,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetBrandResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 5usize,
+                id: "get_brand",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -5636,13 +5648,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_brand",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5697,13 +5705,18 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateCampaignResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "create_campaign",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateCampaignRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/v1/campaign/create",
             )
             .map_err(Error::InvalidRequest)?;
@@ -5719,13 +5732,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5779,6 +5788,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListCampaignsResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 11usize,
+                id: "list_campaigns",
+            };
             let Self {
                 client,
                 limit,
@@ -5786,9 +5799,10 @@ pub mod builder {
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/v1/campaign/list",
             )
             .map_err(Error::InvalidRequest)?;
@@ -5803,13 +5817,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_campaigns",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5851,6 +5861,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GetCampaignResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 6usize,
+                id: "get_campaign",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -5868,13 +5882,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -5916,6 +5926,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListCampaignWebhooksResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 10usize,
+                id: "list_campaign_webhooks",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -5933,13 +5947,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_campaign_webhooks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6006,6 +6016,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateCampaignWebhookResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "create_campaign_webhook",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6031,13 +6045,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_campaign_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6125,6 +6135,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListMessagesResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 12usize,
+                id: "list_messages",
+            };
             let Self {
                 client,
                 campaign,
@@ -6138,9 +6152,13 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let number = number.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/list")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/v1/message/list",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6155,13 +6173,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("number", &number))
                 .query(&progenitor_client::QueryParam::new("skip", &skip))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_messages",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6214,13 +6228,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SendMessageResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 13usize,
+                id: "send_message",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SendMessageRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/message/send")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/v1/message/send",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6233,13 +6255,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_message",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6280,6 +6298,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetMessageResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 7usize,
+                id: "get_message",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -6297,13 +6319,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_message",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6355,13 +6373,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BuyNumberResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "buy_number",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::BuyNumberRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/v1/number/buy")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/v1/number/buy",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6374,13 +6400,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "buy_number",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6421,6 +6443,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetWebhookResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 8usize,
+                id: "get_webhook",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -6438,13 +6464,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6486,6 +6508,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DeleteWebhookResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 4usize,
+                id: "delete_webhook",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -6503,13 +6529,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -6575,6 +6597,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UpdateWebhookResponse>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 14usize,
+                id: "update_webhook",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6598,13 +6624,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "update_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(

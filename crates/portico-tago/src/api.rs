@@ -22426,9 +22426,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 70usize,
+                id: "get_account",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/account",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22438,13 +22447,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22496,12 +22501,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 49usize,
+                id: "edit_account",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::EditAccountRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/account",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22514,13 +22528,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22574,12 +22584,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 9usize,
+                id: "create_account",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateAccountRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/account",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22592,13 +22611,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22626,9 +22641,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 26usize,
+                id: "delete_account",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/account",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22638,13 +22662,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22685,6 +22705,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 4usize,
+                id: "confirm_account",
+            };
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -22702,13 +22726,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "confirm_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22758,13 +22778,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LoginReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 117usize,
+                id: "login",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/account/login")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/account/login",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22777,13 +22805,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "login",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22833,13 +22857,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 126usize,
+                id: "request_login_otp",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::LoginOtpRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/account/login/otp",
             )
             .map_err(Error::InvalidRequest)?;
@@ -22855,13 +22884,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "request_login_otp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -22924,6 +22949,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 5usize,
+                id: "confirm_otp",
+            };
             let Self {
                 client,
                 type_,
@@ -22951,13 +22980,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "confirm_otp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23022,6 +23047,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 47usize,
+                id: "disable_otp",
+            };
             let Self {
                 client,
                 type_,
@@ -23049,13 +23078,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "disable_otp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23120,6 +23145,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 67usize,
+                id: "enable_otp",
+            };
             let Self {
                 client,
                 type_,
@@ -23147,13 +23176,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "enable_otp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23207,13 +23232,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "change_password",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/account/passwordreset",
             )
             .map_err(Error::InvalidRequest)?;
@@ -23229,13 +23259,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "change_password",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23276,6 +23302,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 132usize,
+                id: "send_password_reset",
+            };
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23293,13 +23323,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "send_password_reset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23354,15 +23380,20 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CredentialsTokenReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 20usize,
+                id: "create_profile_token_from_credentials",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CredentialsTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/account/profile/token",
             )
             .map_err(Error::InvalidRequest)?;
@@ -23378,13 +23409,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_profile_token_from_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23425,6 +23452,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 127usize,
+                id: "resend_confirmation",
+            };
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23445,13 +23476,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "resend_confirmation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23530,6 +23557,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ActionList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 97usize,
+                id: "list_actions",
+            };
             let Self {
                 client,
                 amount,
@@ -23541,8 +23572,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/action",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23556,13 +23592,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_actions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23614,12 +23646,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateActionReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 10usize,
+                id: "create_action",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateActionRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/action")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/action",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23632,13 +23673,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_action",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23679,6 +23716,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Action>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 71usize,
+                id: "get_action",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23696,13 +23737,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_action",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23765,6 +23802,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 50usize,
+                id: "edit_action",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23788,13 +23829,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_action",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23835,6 +23872,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 27usize,
+                id: "delete_action",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -23852,13 +23893,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_action",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -23937,6 +23974,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AnalysisList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 98usize,
+                id: "list_analyses",
+            };
             let Self {
                 client,
                 amount,
@@ -23948,8 +23989,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/analysis",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23963,13 +24009,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_analyses",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24024,12 +24066,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateAnalysisReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 11usize,
+                id: "create_analysis",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/analysis")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/analysis",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24042,13 +24093,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_analysis",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24089,6 +24136,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Analysis>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 72usize,
+                id: "get_analysis",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24106,13 +24157,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analysis",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24175,6 +24222,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 51usize,
+                id: "edit_analysis",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24198,13 +24249,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_analysis",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24245,6 +24292,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 28usize,
+                id: "delete_analysis",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24262,13 +24313,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_analysis",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24321,6 +24368,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ScriptDownload>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 73usize,
+                id: "get_analysis_download_url",
+            };
             let Self {
                 client,
                 id,
@@ -24344,13 +24395,9 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("version", &version))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analysis_download_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24413,6 +24460,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 129usize,
+                id: "run_analysis",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24436,13 +24487,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "run_analysis",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24527,6 +24574,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 130usize,
+                id: "run_analysis_from_widget",
+            };
             let Self {
                 client,
                 id,
@@ -24563,13 +24614,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "run_analysis_from_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24610,6 +24657,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 69usize,
+                id: "generate_analysis_token",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24627,13 +24678,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "generate_analysis_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24696,6 +24743,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 141usize,
+                id: "upload_analysis_script",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24719,13 +24770,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "upload_analysis_script",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24804,6 +24851,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BucketList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 102usize,
+                id: "list_buckets",
+            };
             let Self {
                 client,
                 amount,
@@ -24815,8 +24866,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/bucket",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24830,13 +24886,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_buckets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24888,12 +24940,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateBucketReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 13usize,
+                id: "create_bucket",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateBucketRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/bucket")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/bucket",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24906,13 +24967,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_bucket",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -24953,6 +25010,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Bucket>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 76usize,
+                id: "get_bucket",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -24970,13 +25031,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_bucket",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25039,6 +25096,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 52usize,
+                id: "edit_bucket",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25062,13 +25123,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_bucket",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25109,6 +25166,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 30usize,
+                id: "delete_bucket",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25126,13 +25187,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_bucket",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25173,6 +25230,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 77usize,
+                id: "get_bucket_data_amount",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25190,13 +25251,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_bucket_data_amount",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25237,6 +25294,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 100usize,
+                id: "list_bucket_devices",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25254,13 +25315,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_bucket_devices",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25337,6 +25394,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BucketVariableList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 101usize,
+                id: "list_bucket_variables",
+            };
             let Self {
                 client,
                 id,
@@ -25369,13 +25430,9 @@ pub mod builder {
                     &resolve_origin_name,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_bucket_variables",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25441,6 +25498,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 31usize,
+                id: "delete_bucket_variable",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25466,13 +25527,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "delete_bucket_variable",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25551,6 +25608,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DashboardList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 105usize,
+                id: "list_dashboards",
+            };
             let Self {
                 client,
                 amount,
@@ -25562,8 +25623,13 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/dashboard",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25577,13 +25643,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_dashboards",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25638,12 +25700,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateDashboardReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 14usize,
+                id: "create_dashboard",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateDashboardRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/dashboard")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/dashboard",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25656,13 +25727,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_dashboard",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25703,6 +25770,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Dashboard>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 78usize,
+                id: "get_dashboard",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25720,13 +25791,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_dashboard",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25791,6 +25858,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 53usize,
+                id: "edit_dashboard",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25814,13 +25885,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_dashboard",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25861,6 +25928,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 32usize,
+                id: "delete_dashboard",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25878,13 +25949,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_dashboard",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25925,6 +25992,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 103usize,
+                id: "list_dashboard_analyses",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -25942,13 +26013,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_dashboard_analyses",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -25989,6 +26056,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 104usize,
+                id: "list_dashboard_devices",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -26006,13 +26077,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_dashboard_devices",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26079,6 +26146,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DuplicateDashboardReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 48usize,
+                id: "duplicate_dashboard",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -26104,13 +26175,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "duplicate_dashboard",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26162,6 +26229,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublicShareToken>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 79usize,
+                id: "get_dashboard_public_token",
+            };
             let Self {
                 client,
                 id,
@@ -26188,13 +26259,9 @@ pub mod builder {
                     &expire_time,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_dashboard_public_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26255,6 +26322,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateWidgetReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 24usize,
+                id: "create_widget",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -26278,13 +26349,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26336,6 +26403,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Widget>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 93usize,
+                id: "get_widget",
+            };
             let Self {
                 client,
                 id,
@@ -26362,13 +26433,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26440,6 +26507,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 63usize,
+                id: "edit_widget",
+            };
             let Self {
                 client,
                 id,
@@ -26473,13 +26544,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26531,6 +26598,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 45usize,
+                id: "delete_widget",
+            };
             let Self {
                 client,
                 id,
@@ -26557,13 +26628,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26615,6 +26682,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WidgetToken>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 95usize,
+                id: "get_widget_token",
+            };
             let Self {
                 client,
                 id,
@@ -26641,13 +26712,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_widget_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26863,6 +26930,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DataReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "get_data",
+            };
             let Self {
                 client,
                 details,
@@ -26896,8 +26967,13 @@ pub mod builder {
             let value = value.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/data",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26928,13 +27004,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -26975,10 +27047,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "edit_data",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/data",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26991,13 +27072,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27038,10 +27115,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 6usize,
+                id: "send_data",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/data",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27054,13 +27140,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27214,6 +27296,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "delete_data",
+            };
             let Self {
                 client,
                 end_date,
@@ -27237,8 +27323,13 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let values = values.map_err(Error::InvalidRequest)?;
             let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/data",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27264,13 +27355,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27333,6 +27420,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ExportPayload>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 68usize,
+                id: "export_data",
+            };
             let Self {
                 client,
                 output,
@@ -27342,9 +27433,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ExportDataRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/data/export")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/data/export",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27358,13 +27453,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "export_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27460,6 +27551,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WidgetData>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 94usize,
+                id: "get_widget_data",
+            };
             let Self {
                 client,
                 dashboard_id,
@@ -27501,13 +27596,9 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_widget_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27570,6 +27661,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 133usize,
+                id: "send_widget_data",
+            };
             let Self {
                 client,
                 dashboard_id,
@@ -27601,13 +27696,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_widget_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27671,6 +27762,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 46usize,
+                id: "delete_widget_data",
+            };
             let Self {
                 client,
                 dashboard_id,
@@ -27700,13 +27795,9 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("ids", &ids))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_widget_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27769,6 +27860,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 64usize,
+                id: "edit_widget_data",
+            };
             let Self {
                 client,
                 dashboard_id,
@@ -27800,13 +27895,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_widget_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -27869,6 +27960,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 65usize,
+                id: "edit_widget_resource",
+            };
             let Self {
                 client,
                 dashboard_id,
@@ -27900,13 +27995,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_widget_resource",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28136,6 +28227,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeviceList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 109usize,
+                id: "list_devices",
+            };
             let Self {
                 client,
                 amount,
@@ -28173,8 +28268,13 @@ pub mod builder {
             let resolve_bucket_name = resolve_bucket_name.map_err(Error::InvalidRequest)?;
             let resolve_connector_name = resolve_connector_name.map_err(Error::InvalidRequest)?;
             let serial = serial.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/device",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28237,13 +28337,9 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("serial", &serial))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_devices",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28295,12 +28391,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateDeviceReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 15usize,
+                id: "create_device",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateDeviceRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/device",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28313,13 +28418,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_device",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28361,14 +28462,22 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 4usize,
+                id: "list_params",
+            };
             let Self {
                 client,
                 sent_status,
             } = self;
             let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/params")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/device/params",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28382,13 +28491,9 @@ pub mod builder {
                     &sent_status,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_params",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28453,6 +28558,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 5usize,
+                id: "mark_param_sent",
+            };
             let Self {
                 client,
                 param_id,
@@ -28480,13 +28589,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "mark_param_sent",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28541,15 +28646,23 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateDeviceTokenReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 16usize,
+                id: "create_device_token",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateDeviceTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/device/token")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/device/token",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28562,13 +28675,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_device_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28658,6 +28767,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeviceTokenList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 108usize,
+                id: "list_device_tokens",
+            };
             let Self {
                 client,
                 id,
@@ -28690,13 +28803,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_device_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28737,6 +28846,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 37usize,
+                id: "delete_device_token",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -28754,13 +28867,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_device_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28801,6 +28910,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 80usize,
+                id: "get_device",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -28818,13 +28931,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_device",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28887,6 +28996,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 54usize,
+                id: "edit_device",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28910,13 +29023,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_device",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -28957,6 +29066,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 33usize,
+                id: "delete_device",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -28974,13 +29087,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_device",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29021,6 +29130,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeviceChunkList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 106usize,
+                id: "list_device_chunks",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -29038,13 +29151,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_device_chunks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29107,6 +29216,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "backup_device_chunk",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29130,13 +29243,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "backup_device_chunk",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29199,6 +29308,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 7usize,
+                id: "copy_device_chunk",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29222,13 +29335,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "copy_device_chunk",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29280,6 +29389,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 34usize,
+                id: "delete_device_chunk",
+            };
             let Self {
                 client,
                 id,
@@ -29306,13 +29419,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_device_chunk",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29377,6 +29486,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 6usize,
+                id: "convert_device",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29400,13 +29513,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "convert_device",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29633,6 +29742,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DataReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 81usize,
+                id: "get_device_data",
+            };
             let Self {
                 client,
                 id,
@@ -29704,13 +29817,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29762,6 +29871,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 55usize,
+                id: "edit_device_data",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -29783,13 +29896,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -29841,6 +29950,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 131usize,
+                id: "send_device_data",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -29862,13 +29975,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30033,6 +30142,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 35usize,
+                id: "delete_device_data",
+            };
             let Self {
                 client,
                 id,
@@ -30089,13 +30202,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("values", &values))
                 .query(&progenitor_client::QueryParam::new("variables", &variables))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30158,6 +30267,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DataBackupReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "backup_device_data",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30181,13 +30294,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "backup_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30250,6 +30359,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 128usize,
+                id: "restore_device_data",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30273,13 +30386,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "restore_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30320,6 +30429,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 82usize,
+                id: "get_device_data_amount",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -30337,13 +30450,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_device_data_amount",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30384,6 +30493,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 66usize,
+                id: "empty_device_data",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -30401,13 +30514,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "empty_device_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30460,6 +30569,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 107usize,
+                id: "list_device_params",
+            };
             let Self {
                 client,
                 id,
@@ -30486,13 +30599,9 @@ pub mod builder {
                     &sent_status,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_device_params",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30544,6 +30653,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 134usize,
+                id: "set_device_params",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -30565,13 +30678,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "set_device_params",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30623,6 +30732,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 36usize,
+                id: "delete_device_param",
+            };
             let Self {
                 client,
                 id,
@@ -30649,13 +30762,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_device_param",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30718,6 +30827,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FileList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 110usize,
+                id: "list_files",
+            };
             let Self {
                 client,
                 pagination_token,
@@ -30727,8 +30840,13 @@ pub mod builder {
             let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
             let path = path.map_err(Error::InvalidRequest)?;
             let qty = qty.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/files",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30744,13 +30862,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("path", &path))
                 .query(&progenitor_client::QueryParam::new("qty", &qty))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_files",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30791,10 +30905,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 120usize,
+                id: "move_files",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/files",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30807,13 +30930,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "move_files",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30854,10 +30973,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 142usize,
+                id: "upload_files",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/files",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30870,13 +30998,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "upload_files",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30917,10 +31041,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 38usize,
+                id: "delete_files",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/files",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30933,13 +31066,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "delete_files",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -30980,11 +31109,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 8usize,
+                id: "copy_files",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/files/copy")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/files/copy",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30997,13 +31134,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "copy_files",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31044,11 +31177,16 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FilePublic>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 83usize,
+                id: "get_file_permission",
+            };
             let Self { client, file } = self;
             let file = file.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/files/permission",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31062,13 +31200,9 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("file", &file))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_file_permission",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31109,11 +31243,16 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 135usize,
+                id: "set_file_permissions",
+            };
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/files/permission",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31129,13 +31268,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "set_file_permissions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31163,9 +31298,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "get_info",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/info")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/info",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31175,13 +31319,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_info",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31272,6 +31412,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 111usize,
+                id: "list_notifications",
+            };
             let Self {
                 client,
                 amount,
@@ -31285,9 +31429,13 @@ pub mod builder {
             let filter_read = filter_read.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/notification",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31305,13 +31453,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31366,15 +31510,23 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 17usize,
+                id: "create_notification",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateNotificationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/notification")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/notification",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31387,13 +31539,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31421,10 +31569,15 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 118usize,
+                id: "mark_all_notifications_read",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/notification/markallread",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31437,13 +31590,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "mark_all_notifications_read",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31495,13 +31644,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 123usize,
+                id: "register_push_token",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RegisterPushRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/notification/push/register",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31517,13 +31671,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "register_push_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31577,13 +31727,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 140usize,
+                id: "unregister_push_token",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UnregisterPushRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/notification/push/unregister",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31599,13 +31754,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "unregister_push_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31659,15 +31810,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 119usize,
+                id: "mark_notifications_read",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::MarkNotificationsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/notification/read",
             )
             .map_err(Error::InvalidRequest)?;
@@ -31683,13 +31839,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "mark_notifications_read",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31730,6 +31882,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 39usize,
+                id: "delete_notification",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -31747,13 +31903,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31805,6 +31957,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 121usize,
+                id: "press_notification_button",
+            };
             let Self {
                 client,
                 id,
@@ -31831,13 +31987,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "press_notification_button",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31865,9 +32017,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProfileSummaryList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 113usize,
+                id: "list_profiles",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/profile",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31877,13 +32038,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_profiles",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -31949,6 +32106,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 18usize,
+                id: "create_profile",
+            };
             let Self {
                 client,
                 allocate_free_resources,
@@ -31958,8 +32119,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateProfileRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/profile")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/profile",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31976,13 +32142,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32024,6 +32186,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 137usize,
+                id: "switch_profile",
+            };
             let Self {
                 client,
                 target_profile_id,
@@ -32047,13 +32213,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "switch_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32094,6 +32256,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "accept_team_invitation",
+            };
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -32111,13 +32277,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "accept_team_invitation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32158,6 +32320,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 25usize,
+                id: "decline_team_invitation",
+            };
             let Self { client, token } = self;
             let token = token.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -32175,13 +32341,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "decline_team_invitation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32222,6 +32384,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProfileInfo>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 84usize,
+                id: "get_profile",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -32239,13 +32405,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32308,6 +32470,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 56usize,
+                id: "edit_profile",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32331,13 +32497,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32402,6 +32564,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 40usize,
+                id: "delete_profile",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32425,13 +32591,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "delete_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32472,6 +32634,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProfileAddons>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 85usize,
+                id: "get_profile_addons",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -32489,13 +32655,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_profile_addons",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32547,6 +32709,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 57usize,
+                id: "edit_profile_addons",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -32568,13 +32734,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_profile_addons",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32682,6 +32844,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 136usize,
+                id: "start_audit_log_query",
+            };
             let Self {
                 client,
                 id,
@@ -32729,13 +32895,9 @@ pub mod builder {
                     &start_date,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "start_audit_log_query",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32787,6 +32949,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 74usize,
+                id: "get_audit_log_query",
+            };
             let Self {
                 client,
                 id,
@@ -32813,13 +32979,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_audit_log_query",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32894,6 +33056,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BackupList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 99usize,
+                id: "list_backups",
+            };
             let Self {
                 client,
                 id,
@@ -32923,13 +33089,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_backups",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -32970,6 +33132,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BackupStarted>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 12usize,
+                id: "create_backup",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -32987,13 +33153,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_backup",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33069,6 +33231,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 29usize,
+                id: "delete_backup",
+            };
             let Self {
                 client,
                 id,
@@ -33104,13 +33270,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "delete_backup",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33186,6 +33348,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BackupDownload>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 75usize,
+                id: "get_backup_download_url",
+            };
             let Self {
                 client,
                 id,
@@ -33221,13 +33387,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "get_backup_download_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33292,6 +33454,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 58usize,
+                id: "edit_profile_services",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -33315,13 +33481,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_profile_services",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33395,6 +33557,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ServiceTestReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 138usize,
+                id: "test_profile_service",
+            };
             let Self {
                 client,
                 id,
@@ -33428,13 +33594,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "test_profile_service",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33531,6 +33693,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UsageStatisticList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 86usize,
+                id: "get_profile_statistics",
+            };
             let Self {
                 client,
                 id,
@@ -33572,13 +33738,9 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_profile_statistics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33632,6 +33794,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProfileSummaryUsage>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 87usize,
+                id: "get_profile_summary",
+            };
             let Self {
                 client,
                 id,
@@ -33658,13 +33824,9 @@ pub mod builder {
                     &only_amount,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_profile_summary",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33705,6 +33867,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TeamMemberList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 116usize,
+                id: "list_team_members",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -33722,13 +33888,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_team_members",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33789,6 +33951,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 96usize,
+                id: "invite_team_member",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -33812,13 +33978,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "invite_team_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33870,6 +34032,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 125usize,
+                id: "remove_team_member",
+            };
             let Self {
                 client,
                 id,
@@ -33896,13 +34062,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "remove_team_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -33992,6 +34154,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProfileTokenList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 112usize,
+                id: "list_profile_tokens",
+            };
             let Self {
                 client,
                 id,
@@ -34024,13 +34190,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_profile_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34097,6 +34259,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateProfileTokenReply>, Error<::portico::WireError>>
         {
+            let operation = ::portico::OperationRef {
+                index: 19usize,
+                id: "create_profile_token",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -34122,13 +34288,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_profile_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34180,6 +34342,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 41usize,
+                id: "delete_profile_token",
+            };
             let Self { client, id, token } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let token = token.map_err(Error::InvalidRequest)?;
@@ -34202,13 +34368,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_profile_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34260,6 +34422,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 124usize,
+                id: "remove_profile_addon",
+            };
             let Self { client, id, addon } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let addon = addon.map_err(Error::InvalidRequest)?;
@@ -34282,13 +34448,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "remove_profile_addon",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34316,9 +34478,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RunSettings>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 90usize,
+                id: "get_run_settings",
+            };
             let Self { client } = self;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34328,13 +34499,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_run_settings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34388,12 +34555,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 61usize,
+                id: "edit_run_settings",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::EditRunSettingsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34406,13 +34582,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_run_settings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34453,6 +34625,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 122usize,
+                id: "regenerate_run_custom_domain",
+            };
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -34473,13 +34649,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "regenerate_run_custom_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34520,6 +34692,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomDomain>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 88usize,
+                id: "get_run_custom_domain",
+            };
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -34537,13 +34713,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_run_custom_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34609,6 +34781,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 21usize,
+                id: "create_run_custom_domain",
+            };
             let Self {
                 client,
                 profile_id,
@@ -34638,13 +34814,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_run_custom_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34685,6 +34857,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 42usize,
+                id: "delete_run_custom_domain",
+            };
             let Self { client, profile_id } = self;
             let profile_id = profile_id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -34702,13 +34878,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_run_custom_domain",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34760,13 +34932,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 139usize,
+                id: "test_run_email",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::EmailTestRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/email_test")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run/email_test",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34779,13 +34959,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "test_run_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34840,15 +35016,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 22usize,
+                id: "create_run_notification",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/run/notification",
             )
             .map_err(Error::InvalidRequest)?;
@@ -34864,13 +35045,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_run_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -34911,6 +35088,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 114usize,
+                id: "list_run_notifications",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -34928,13 +35109,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_run_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35000,6 +35177,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 59usize,
+                id: "edit_run_notification",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -35025,13 +35206,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_run_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35072,6 +35249,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 43usize,
+                id: "delete_run_notification",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -35089,13 +35270,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_run_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35123,10 +35300,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SamlInfo>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 89usize,
+                id: "get_run_saml",
+            };
             let Self { client } = self;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run/sso/saml",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35136,13 +35321,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_run_saml",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35192,13 +35373,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 60usize,
+                id: "edit_run_saml",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::EditSamlRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url =
-                ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/sso/saml")
-                    .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run/sso/saml",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35211,13 +35400,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_run_saml",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35433,6 +35618,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RunUserList>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 115usize,
+                id: "list_run_users",
+            };
             let Self {
                 client,
                 amount,
@@ -35468,8 +35657,13 @@ pub mod builder {
             let filter_timezone = filter_timezone.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run/users",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35531,13 +35725,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_run_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35591,12 +35781,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateRunUserReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 23usize,
+                id: "create_run_user",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateRunUserRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(client.inner(), &client.baseurl, "/run/users")
-                .map_err(Error::InvalidRequest)?;
+            let url = ::portico::transport::fixed_endpoint(
+                client.inner(),
+                &client.baseurl,
+                operation,
+                "/run/users",
+            )
+            .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35609,13 +35808,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "create_run_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35656,6 +35851,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RunUserReply>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 91usize,
+                id: "get_run_user",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -35673,13 +35872,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_run_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35742,6 +35937,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 62usize,
+                id: "edit_run_user",
+            };
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -35765,13 +35964,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "edit_run_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35812,6 +36007,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 44usize,
+                id: "delete_run_user",
+            };
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = ::portico::transport::endpoint(
@@ -35829,13 +36028,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_run_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -35887,6 +36082,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RunUserSession>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 92usize,
+                id: "get_run_user_token",
+            };
             let Self {
                 client,
                 id,
@@ -35913,13 +36112,9 @@ pub mod builder {
                     &expire_time,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_run_user_token",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(

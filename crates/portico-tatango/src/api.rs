@@ -2023,13 +2023,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 0usize,
+                id: "send_mms",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SendMmsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/transactional_messages/send_mms",
             )
             .map_err(Error::InvalidRequest)?;
@@ -2045,13 +2050,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_mms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -2101,13 +2102,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 1usize,
+                id: "send_sms",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SendSmsRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/transactional_messages/send_sms",
             )
             .map_err(Error::InvalidRequest)?;
@@ -2123,13 +2129,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -2181,13 +2183,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 2usize,
+                id: "send_whatsapp",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SendWhatsappRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/transactional_messages/send_whatsapp",
             )
             .map_err(Error::InvalidRequest)?;
@@ -2203,13 +2210,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "send_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(
@@ -2264,15 +2267,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+            let operation = ::portico::OperationRef {
+                index: 3usize,
+                id: "upload_whatsapp_template",
+            };
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::UploadWhatsappTemplateRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
+            let url = ::portico::transport::fixed_endpoint(
                 client.inner(),
                 &client.baseurl,
+                operation,
                 "/whatsapp_template/upload",
             )
             .map_err(Error::InvalidRequest)?;
@@ -2288,13 +2296,9 @@ pub mod builder {
                 .build()?;
             #[allow(dropping_copy_types)]
             drop(body);
-            let info = OperationInfo {
-                operation_id: "upload_whatsapp_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response =
+                ::portico::transport::exec(client.inner(), &client.client, request, operation)
+                    .await?;
             match response.status().as_u16() {
                 200..=299 => ::portico::transport::decode(client.inner(), response),
                 400u16..=499u16 => Err(Error::ErrorResponse(

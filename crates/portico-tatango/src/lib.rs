@@ -159,7 +159,12 @@ impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
         info: &::progenitor_client::OperationInfo,
     ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
         use ::progenitor_client::ClientInfo as _;
-        ::portico::exec(self.inner(), self.client(), request, info)
+        ::portico::exec(
+            self.inner(),
+            self.client(),
+            request,
+            ::portico::OperationRef::named(info.operation_id),
+        )
     }
 }
 impl From<types::error::ConversionError> for Error {

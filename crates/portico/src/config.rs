@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use http::HeaderValue;
@@ -174,6 +174,20 @@ struct Shared {
     /// The operations' idempotency headers, parsed once (each call would otherwise parse and
     /// allocate its header name).
     idempotency_headers: Vec<(&'static str, http::HeaderName)>,
+    /// The whole URL of each operation whose path has no parameters, by its place in
+    /// [`Provider::operations`], made on its first call: later calls clone it instead of setting
+    /// the path on the base (see [`crate::transport::fixed_endpoint`]). Shared with the clients
+    /// [`Config::for_user`] derives, which have the same base URL.
+    fixed_urls: Arc<[OnceLock<reqwest::Url>]>,
+}
+
+/// One empty cell per operation of `provider`.
+fn fixed_urls(provider: &Provider) -> Arc<[OnceLock<reqwest::Url>]> {
+    provider
+        .operations
+        .iter()
+        .map(|_| OnceLock::new())
+        .collect()
 }
 
 /// Every distinct idempotency header of the provider's operations, parsed.
@@ -253,6 +267,7 @@ impl Config {
                 budget: Budget::new(),
                 clock: Arc::clone(&shared.clock),
                 idempotency_headers: shared.idempotency_headers.clone(),
+                fixed_urls: Arc::clone(&shared.fixed_urls),
             }),
             options: self.options,
         })
@@ -272,6 +287,11 @@ impl Config {
 
     pub(crate) fn base_url(&self) -> &reqwest::Url {
         &self.shared.base_url
+    }
+
+    /// The cell for the whole URL of the operation at `index` in [`Provider::operations`].
+    pub(crate) fn fixed_url(&self, index: usize) -> Option<&OnceLock<reqwest::Url>> {
+        self.shared.fixed_urls.get(index)
     }
 
     pub(crate) fn user_agent(&self) -> &HeaderValue {
@@ -635,6 +655,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 budget: Budget::new(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
                 idempotency_headers: idempotency_headers(provider),
+                fixed_urls: fixed_urls(provider),
             }),
             options: self.options,
         };

@@ -41,8 +41,8 @@ pub mod webhooks;
 pub use config::{CallOptions, ClientBuilder, Config, ProviderClient, Secret};
 pub use error::{Error, ErrorKind, RateLimit, WireError};
 pub use provider::{
-    Auth, Envelope, EnvelopeMode, EnvelopeOk, ErrorFormat, Operation, Provider, QueryArrays,
-    RateLimitRule, ResetFormat, RouteLimit, UserCredential,
+    Auth, Envelope, EnvelopeMode, EnvelopeOk, ErrorFormat, Operation, OperationRef, Provider,
+    QueryArrays, RateLimitRule, ResetFormat, RouteLimit, UserCredential,
 };
 pub use retry::RetryPolicy;
 pub use transport::{CallStats, exec};

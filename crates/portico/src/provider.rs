@@ -75,10 +75,28 @@ impl Provider {
 
     /// Looks an operation up by its spec `operationId`.
     pub fn operation(&self, id: &str) -> Option<&'static Operation> {
-        self.operations
-            .binary_search_by(|op| op.id.cmp(id))
-            .ok()
-            .map(|i| &self.operations[i])
+        self.position(id).map(|i| &self.operations[i])
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.operations.binary_search_by(|op| op.id.cmp(id)).ok()
+    }
+
+    /// The operation `operation` names, with its place in [`Provider::operations`]: read at the
+    /// place it gives when the id there matches (generated code), looked up by id otherwise.
+    ///
+    /// ```
+    /// use portico::provider::OperationRef;
+    /// # let provider = portico::Provider::EXAMPLE;
+    /// // `provider` is any generated crate's `PROVIDER`.
+    /// assert!(provider.find(OperationRef::named("no_such_operation")).is_none());
+    /// ```
+    pub fn find(&self, operation: OperationRef) -> Option<(usize, &'static Operation)> {
+        let operations = self.operations;
+        match operations.get(operation.index) {
+            Some(op) if op.id == operation.id => Some((operation.index, op)),
+            _ => self.position(operation.id).map(|i| (i, &operations[i])),
+        }
     }
 
     /// The rate-limit headers of a reply, with the reset read the way this provider sends it.
@@ -231,6 +249,34 @@ impl ErrorFormat {
         match self.statuses.iter().find(|(s, _)| *s == status) {
             Some((_, kind)) => *kind,
             None => ErrorKind::from_status(status),
+        }
+    }
+}
+
+/// How generated code names one of its provider's operations: its place in
+/// [`Provider::operations`], known when the crate was generated, and its `operationId`. The
+/// place saves a lookup on every call; the id is checked against it, so a wrong place costs that
+/// lookup, never the wrong operation.
+///
+/// ```
+/// use portico::provider::OperationRef;
+/// let send = OperationRef { index: 57, id: "send_email" };
+/// assert_eq!(OperationRef::named("send_email").id, send.id);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationRef {
+    /// Its place in [`Provider::operations`] (the table is sorted by id).
+    pub index: usize,
+    /// The spec's `operationId`.
+    pub id: &'static str,
+}
+
+impl OperationRef {
+    /// An operation known by its id alone; it is looked up on each use.
+    pub const fn named(id: &'static str) -> OperationRef {
+        OperationRef {
+            index: usize::MAX,
+            id,
         }
     }
 }

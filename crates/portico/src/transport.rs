@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, USER_AGENT};
-use progenitor_client::OperationInfo;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument as _;
 use tracing::field::Empty;
@@ -27,7 +26,7 @@ use tracing::field::Empty;
 use crate::config::Config;
 use crate::error::{ErrorKind, WireError, excerpt};
 use crate::limiter::Limiter;
-use crate::provider::{EnvelopeMode, Operation, Provider, QueryArrays};
+use crate::provider::{EnvelopeMode, Operation, OperationRef, Provider, QueryArrays};
 use crate::retry::{self, Failure};
 
 /// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
@@ -125,6 +124,42 @@ pub fn endpoint(config: &Config, baseurl: &str, path: &str) -> Result<reqwest::U
     Ok(with_path(base, path))
 }
 
+/// The URL of an operation whose path has no parameters: [`endpoint`]'s, made on the first call
+/// and cloned on the next ones (a clone is one allocation; setting the path parses it again).
+/// Generated code calls this for every such operation, naming it as in [`exec`].
+///
+/// ```
+/// # fn show(config: &portico::Config) -> Result<(), String> {
+/// use portico::OperationRef;
+/// // `config` is a Resend client's, built with the default base URL.
+/// let send = OperationRef::named("send_email");
+/// let url = portico::transport::fixed_endpoint(config, "https://api.resend.com", send, "/emails")?;
+/// assert_eq!(url.as_str(), "https://api.resend.com/emails");
+/// # Ok(()) }
+/// ```
+pub fn fixed_endpoint(
+    config: &Config,
+    baseurl: &str,
+    operation: OperationRef,
+    path: &'static str,
+) -> Result<reqwest::Url, String> {
+    let base = config.base_url();
+    let text = base.as_str();
+    if text.strip_suffix('/').unwrap_or(text) != baseurl {
+        return endpoint(config, baseurl, path);
+    }
+    // The cell is the operation's only if the id is at that place: a place the table does not
+    // confirm falls back to setting the path.
+    match config
+        .provider()
+        .find(operation)
+        .and_then(|(index, _)| config.fixed_url(index))
+    {
+        Some(cell) => Ok(cell.get_or_init(|| with_path(base, path)).clone()),
+        None => Ok(with_path(base, path)),
+    }
+}
+
 /// `base` with `path` appended to its path: the URL that parsing `base` and `path` as one text
 /// gives, with only the path parsed.
 fn with_path(base: &reqwest::Url, path: &str) -> reqwest::Url {
@@ -136,9 +171,8 @@ fn with_path(base: &reqwest::Url, path: &str) -> reqwest::Url {
     url
 }
 
-/// Sends one call for a generated client, with its retries. Called from the
-/// `ClientHooks::exec` that `cargo xtask generate` writes into each provider crate; not meant to
-/// be called directly.
+/// Sends one call for a generated client, with its retries. Generated methods call this with
+/// the [`OperationRef`] of their operation; not meant to be called directly.
 ///
 /// The request is prepared (credential, User-Agent, idempotency key) when this is called; the
 /// future it returns is the call's attempts and nothing around them (each layer of `async`
@@ -147,12 +181,13 @@ pub fn exec<'a>(
     config: &'a Config,
     http: &'a reqwest::Client,
     mut request: reqwest::Request,
-    info: &OperationInfo,
+    operation: OperationRef,
 ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<'a> {
     use futures_util::FutureExt as _;
     use futures_util::future::Either;
     let provider = config.provider();
-    let operation = provider.operation(info.operation_id);
+    let operation_id = operation.id;
+    let operation = provider.find(operation).map(|(_, op)| op);
     let keyed = match prepare(config, operation, &mut request) {
         Ok(keyed) => keyed,
         Err(wire) => {
@@ -172,7 +207,7 @@ pub fn exec<'a>(
     let span = tracing::info_span!(
         "portico.call",
         provider = provider.name,
-        operation = info.operation_id,
+        operation = operation_id,
         method = %request.method(),
         attempts = Empty,
         status = Empty,
@@ -823,7 +858,7 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
     method: reqwest::Method,
     url: String,
     form: reqwest::multipart::Form,
-    operation_id: &'static str,
+    operation: OperationRef,
 ) -> Result<progenitor_client::ResponseValue<T>, crate::Error> {
     let request = http
         .request(method, url)
@@ -835,8 +870,7 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
                 format!("cannot build the request: {e}"),
             )
         })?;
-    let info = OperationInfo { operation_id };
-    let response = exec(config, http, request, &info).await?;
+    let response = exec(config, http, request, operation).await?;
     if response.status().as_u16() == CARRIER_STATUS {
         // The same path as generated methods: the carrier's body is a WireError.
         let wire =
@@ -935,6 +969,99 @@ mod tests {
                 assert_eq!(with_path(&parsed, path), whole, "{base} + {path:?}");
             }
         }
+    }
+
+    /// A provider with two operations, for the per-operation URLs.
+    static TWO_OPERATIONS: Provider = Provider {
+        operations: &[operation("create_thing"), operation("list_things")],
+        ..Provider::EXAMPLE_VALUE
+    };
+
+    const fn operation(id: &'static str) -> crate::Operation {
+        crate::Operation {
+            id,
+            method: "GET",
+            idempotency_header: None,
+            envelope: crate::EnvelopeMode::Unwrap,
+            user_credential: false,
+            anonymous: false,
+            array_query: &[],
+            rate_limit: None,
+        }
+    }
+
+    #[derive(Debug)]
+    struct Two(crate::Config);
+    impl crate::config::ProviderClient for Two {
+        const PROVIDER: &'static Provider = &TWO_OPERATIONS;
+        fn from_parts(_: &str, _: reqwest::Client, config: crate::Config) -> Self {
+            Two(config)
+        }
+    }
+
+    #[test]
+    fn a_fixed_path_is_made_once_and_only_for_its_own_operation() {
+        use crate::OperationRef;
+        let base = "https://api.example.com/v1";
+        let Two(config) = crate::ClientBuilder::<Two>::new()
+            .api_key("k")
+            .base_url(base)
+            .build()
+            .unwrap();
+        let create = OperationRef {
+            index: 0,
+            id: "create_thing",
+        };
+        let list = OperationRef {
+            index: 1,
+            id: "list_things",
+        };
+        let url = |op, path| super::fixed_endpoint(&config, base, op, path).unwrap();
+        assert_eq!(
+            url(list, "/things").as_str(),
+            "https://api.example.com/v1/things"
+        );
+        assert_eq!(
+            config
+                .fixed_url(1)
+                .and_then(|cell| cell.get())
+                .map(|u| u.as_str()),
+            Some("https://api.example.com/v1/things"),
+            "made on the first call"
+        );
+        assert_eq!(
+            url(list, "/things").as_str(),
+            "https://api.example.com/v1/things"
+        );
+        // A place the table does not confirm is looked up by id: it neither reads nor fills the
+        // cell of the operation that is at that place.
+        let stale = OperationRef {
+            index: 0,
+            id: "list_things",
+        };
+        assert_eq!(
+            TWO_OPERATIONS.find(stale).map(|(i, op)| (i, op.id)),
+            Some((1, "list_things"))
+        );
+        assert_eq!(
+            url(stale, "/things").as_str(),
+            "https://api.example.com/v1/things"
+        );
+        assert!(config.fixed_url(0).unwrap().get().is_none());
+        assert_eq!(
+            url(create, "/things/new").as_str(),
+            "https://api.example.com/v1/things/new"
+        );
+        // An id the provider lacks: the path is set on the base, nothing is kept.
+        let unknown = OperationRef::named("no_such_operation");
+        assert_eq!(url(unknown, "/x").as_str(), "https://api.example.com/v1/x");
+        // A client whose own base URL is not the config's: the URL is parsed from text.
+        assert_eq!(
+            super::fixed_endpoint(&config, "http://127.0.0.1:9", list, "/things")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:9/things"
+        );
     }
 
     #[test]
