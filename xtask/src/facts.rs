@@ -1351,8 +1351,8 @@ pub fn success_response<'a>(spec: &'a Value, op: &'a Value) -> Option<&'a Value>
 }
 
 /// The spec as progenitor sees it: one `2XX` success, and `4XX`/`5XX` pointing at the runtime's
-/// error type. The runtime's exec hook hands every failure to the generated code as a 4xx or 5xx
-/// with a `portico::WireError` body, so every reply status stays readable.
+/// error type, so that every generated method's error is `Error<portico::WireError>`: the
+/// runtime (`portico::transport::call`) returns every failure that way, its status readable.
 pub fn progenitor_input(spec: &Value) -> Value {
     let mut input = spec.clone();
     let wire_error = json!({

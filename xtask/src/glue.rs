@@ -1,9 +1,10 @@
 //! The code Portico adds around progenitor's output, and the crate's Cargo.toml.
 //!
-//! `src/api.rs` is progenitor's output with two changes: its `Client::new(baseurl, inner)` is
-//! removed (ours takes an API key), and the spec's string enums are added to `types` as open
-//! enums. `src/lib.rs` holds the rest: the provider's data for the runtime, the exec hook that
-//! hands every request to `portico`, the client constructors, and pagination streams.
+//! `src/api.rs` is progenitor's output, adjusted ([`api_file`] lists each change): its
+//! `Client::new(baseurl, inner)` is removed (ours takes an API key), the spec's string enums are
+//! added to `types` as open enums, and every `send` hands its request to the `portico` runtime,
+//! which sends it with its policy and decodes the reply. `src/lib.rs` holds the rest: the
+//! provider's data for the runtime, the client constructors, and pagination streams.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,7 +13,9 @@ use crate::facts::{
     AccessorKind, Auth, CursorNext, CursorPage, Facts, ItemsAt, OffsetPage, Operation, Webhooks,
 };
 
-/// progenitor's tokens, adjusted.
+/// progenitor's tokens, adjusted: `Client::new` removed, open enums added, and each `send`
+/// rewritten by [`headers_on_the_request`], [`drop_serialized_bodies`], [`resolve_urls`] and
+/// [`call_portico_directly`].
 pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, String> {
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor output does not parse: {e}"))?;
@@ -51,23 +54,12 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
             _ => {}
         }
     }
-    let decoders = route_decoding(&mut file);
     let unversioned = headers_on_the_request(&mut file)?;
     drop_serialized_bodies(&mut file);
     let resolved = resolve_urls(&mut file)?;
     let direct = call_portico_directly(&mut file, facts)?;
     explain_patterns(&mut file, &facts.pattern_messages);
     check_item_counts(&mut file, &facts.array_rules)?;
-    let expected = facts
-        .operations
-        .iter()
-        .filter(|op| op.json_reply && op.multipart.is_none())
-        .count();
-    if decoders != expected {
-        return Err(format!(
-            "progenitor's output no longer has the shape the xtask expects: {decoders} JSON success arms, {expected} JSON operations"
-        ));
-    }
     let generated = facts
         .operations
         .iter()
@@ -96,31 +88,6 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     };
     tokens.extend(quote::ToTokens::into_token_stream(file));
     Ok(tokens)
-}
-
-/// In every `send`, the 2xx arm `ResponseValue::from_response(response).await` becomes
-/// `::portico::transport::decode(..)`, so that a body of the wrong shape keeps its status.
-/// Returns how many arms were rewritten.
-fn route_decoding(file: &mut syn::File) -> usize {
-    use syn::visit_mut::VisitMut;
-    struct Decode(usize);
-    impl VisitMut for Decode {
-        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
-            let pattern = quote::ToTokens::to_token_stream(&arm.pat).to_string();
-            let body = quote::ToTokens::to_token_stream(&arm.body).to_string();
-            if pattern == "200 ..= 299"
-                && body == "{ ResponseValue :: from_response (response) . await }"
-            {
-                arm.body =
-                    syn::parse_quote!(::portico::transport::decode(client.inner(), response));
-                self.0 += 1;
-            }
-            syn::visit_mut::visit_arm_mut(self, arm);
-        }
-    }
-    let mut visitor = Decode(0);
-    visitor.visit_file_mut(file);
-    visitor.0
 }
 
 /// Whether `stmt` is `let <name> = …` (or `let mut <name>`).
@@ -367,7 +334,7 @@ fn operation_ref(facts: &Facts, id: &str) -> Option<TokenStream> {
     Some(quote! { ::portico::OperationRef { index: #index, id: #id } })
 }
 
-/// In every `send`, progenitor's hook calls
+/// In every `send`, progenitor's hook calls and its decoding of the reply,
 ///
 /// ```text
 /// let info = OperationInfo { operation_id: "send_email" };
@@ -375,13 +342,23 @@ fn operation_ref(facts: &Facts, id: &str) -> Option<TokenStream> {
 /// let result = client.exec(request, &info).await;
 /// client.post(&result, &info).await?;
 /// let response = result?;
+/// match response.status().as_u16() {
+///     200..=299 => ResponseValue::from_response(response).await,
+///     // one arm per documented error status, each decoding a `portico::WireError`
+/// }
 /// ```
 ///
-/// become one `::portico::transport::exec(.., operation)`, where `operation` is the
-/// `::portico::OperationRef { index, id }` the `send` starts with: the runtime reads the operation at its place in the provider's table instead of searching for its
-/// id on every call (`pre` and `post` are progenitor's no-ops here). Where the path has no
-/// parameters, `transport::endpoint` becomes `transport::fixed_endpoint`, which makes the URL
-/// once per client. Returns how many `send`s were rewritten.
+/// become one `::portico::transport::call(.., request, operation)`, where `operation` is the
+/// `::portico::OperationRef { index, id }` the `send` starts with. `send` is no longer an
+/// `async fn`: it builds the request at once (in a closure, for `?`) and returns the runtime's
+/// future itself, so that a call's future does not also carry the builder it came from (an
+/// `async fn` keeps its arguments for as long as it runs). The runtime sends the
+/// request with its policy, reads the operation at its place in the provider's table instead of
+/// searching for its id, and returns the decoded reply or the failure as it is (progenitor's
+/// `exec` hook returns a `reqwest::Response`, so failures had to be encoded as replies and
+/// decoded again; its `pre` and `post` hooks are no-ops here). Where the path has no parameters,
+/// `transport::endpoint` becomes `transport::fixed_endpoint`, which makes the URL once per
+/// client. Returns how many `send`s were rewritten.
 fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, String> {
     use syn::visit_mut::VisitMut;
     struct Direct<'f> {
@@ -435,55 +412,83 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
         }
     }
     impl VisitMut for Direct<'_> {
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            if let Some(id) = block
+        fn visit_impl_item_fn_mut(&mut self, send: &mut syn::ImplItemFn) {
+            let block = &mut send.block;
+            let Some(id) = block
                 .stmts
                 .iter()
                 .find_map(|s| declares(s, "info").then(|| operation_id(s)).flatten())
-            {
-                let Some(operation) = operation_ref(self.facts, &id) else {
+            else {
+                return syn::visit_mut::visit_impl_item_fn_mut(self, send);
+            };
+            let Some(operation) = operation_ref(self.facts, &id) else {
+                self.error
+                    .get_or_insert(format!("`send` of {id:?}, an operation the spec lacks"));
+                return;
+            };
+            let hooks = [
+                "client . pre (& mut request , & info) . await ? ;",
+                "let result = client . exec (request , & info) . await ;",
+                "client . post (& result , & info) . await ? ;",
+            ];
+            let before = block.stmts.len();
+            block.stmts.retain_mut(|stmt| {
+                if declares(stmt, "url") {
+                    Fixed.visit_stmt_mut(stmt);
+                }
+                !(declares(stmt, "info") || hooks.contains(&text(stmt).as_str()))
+            });
+            // What is left starts by taking `self` apart and ends with `let response = result?;`
+            // and the `match` on its status.
+            let tail = block.stmts.len().saturating_sub(2);
+            let decodes_json = match &block.stmts[tail..] {
+                [response, syn::Stmt::Expr(syn::Expr::Match(reply), None)] => {
+                    text(response) == "let response = result ? ;"
+                        && reply.arms.iter().any(|arm| {
+                            text(&arm.pat) == "200 ..= 299"
+                                && text(&arm.body)
+                                    == "{ ResponseValue :: from_response (response) . await }"
+                        })
+                }
+                _ => false,
+            };
+            let output = match &send.sig.output {
+                syn::ReturnType::Type(_, ty) if send.sig.asyncness.is_some() => (**ty).clone(),
+                _ => {
                     self.error
-                        .get_or_insert(format!("`send` of {id:?}, an operation the spec lacks"));
-                    return;
-                };
-                let hooks = [
-                    "client . pre (& mut request , & info) . await ? ;",
-                    "let result = client . exec (request , & info) . await ;",
-                    "client . post (& result , & info) . await ? ;",
-                ];
-                let before = block.stmts.len();
-                let mut replaced = false;
-                block.stmts.retain_mut(|stmt| {
-                    let line = text(stmt);
-                    if declares(stmt, "url") {
-                        Fixed.visit_stmt_mut(stmt);
-                    }
-                    if line == "let response = result ? ;" {
-                        *stmt = syn::parse_quote!(
-                            let response = ::portico::transport::exec(
-                                client.inner(),
-                                &client.client,
-                                request,
-                                operation,
-                            )
-                            .await?;
-                        );
-                        replaced = true;
-                    }
-                    !(declares(stmt, "info") || hooks.contains(&line.as_str()))
-                });
-                if !replaced || before - block.stmts.len() != 1 + hooks.len() {
-                    self.error.get_or_insert(format!(
-                        "`send` of {id:?} does not call progenitor's hooks as expected"
-                    ));
+                        .get_or_insert(format!("`send` of {id:?} is not an `async fn`"));
                     return;
                 }
-                block
-                    .stmts
-                    .insert(0, syn::parse_quote!(let operation = #operation;));
-                self.count += 1;
+            };
+            let takes_self_apart = block.stmts.first().is_some_and(|s| {
+                text(s).starts_with("let Self {") && text(s).ends_with("} = self ;")
+            });
+            if before - block.stmts.len() != 1 + hooks.len()
+                || !decodes_json
+                || !takes_self_apart
+                || !text(&output).contains(", Error < :: portico :: WireError >")
+            {
+                self.error.get_or_insert(format!(
+                    "`send` of {id:?} does not take `self` apart, call progenitor's hooks and decode a JSON reply as expected"
+                ));
+                return;
             }
-            syn::visit_mut::visit_block_mut(self, block);
+            block.stmts.truncate(tail);
+            let parts = block.stmts.remove(0);
+            let prepare = std::mem::take(&mut block.stmts);
+            block.stmts = syn::parse_quote! {
+                let operation = #operation;
+                #parts
+                let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                    #(#prepare)*
+                    Ok(request)
+                })();
+                ::portico::transport::call(client.inner(), &client.client, request, operation)
+            };
+            send.sig.asyncness = None;
+            send.sig.output =
+                syn::parse_quote!(-> impl ::std::future::Future<Output = #output> + 'a);
+            self.count += 1;
         }
     }
     let mut visitor = Direct {
@@ -919,23 +924,9 @@ first, `{first}`; any other `https` URL (a private deployment) works too.",
 
         #clients
 
-        // Every request of every operation goes through the Portico runtime.
-        impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
-            // Not `async`: the future is Portico's own, without a wrapper moved around it.
-            fn exec(
-                &self,
-                request: ::reqwest::Request,
-                info: &::progenitor_client::OperationInfo,
-            ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
-                use ::progenitor_client::ClientInfo as _;
-                ::portico::exec(
-                    self.inner(),
-                    self.client(),
-                    request,
-                    ::portico::OperationRef::named(info.operation_id),
-                )
-            }
-        }
+        // progenitor requires its hooks; none is called. Every generated `send` hands its
+        // request to `portico::transport::call` instead (the xtask rewrites each one).
+        impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {}
 
         #stream_uses
 

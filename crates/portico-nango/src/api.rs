@@ -4029,9 +4029,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/accounts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AccountPage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AccountPage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 9usize,
                 id: "list_accounts",
@@ -4045,56 +4047,47 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let created_after = created_after.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let modified_after = modified_after.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/accounts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let created_after = created_after.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let modified_after = modified_after.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let page_size = page_size.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/accounts",
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created_after",
-                    &created_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "modified_after",
-                    &modified_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "created_after",
+                        &created_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "modified_after",
+                        &modified_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_account`]
@@ -4131,49 +4124,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/crm/accounts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Account>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "create_account",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AccountInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/accounts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::AccountInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/accounts",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_account`]
@@ -4213,9 +4199,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/accounts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Account>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 5usize,
                 id: "get_account",
@@ -4225,40 +4213,31 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/accounts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/accounts/{}", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_account`]
@@ -4306,49 +4285,42 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/crm/accounts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Account>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 13usize,
                 id: "update_account",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::AccountUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/accounts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::AccountUpdate::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/accounts/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contacts`]
@@ -4454,9 +4426,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/contacts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactPage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ContactPage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 10usize,
                 id: "list_contacts",
@@ -4472,60 +4446,51 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let account = account.map_err(Error::InvalidRequest)?;
-            let created_after = created_after.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let email = email.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let modified_after = modified_after.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/contacts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let account = account.map_err(Error::InvalidRequest)?;
+                let created_after = created_after.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let email = email.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let modified_after = modified_after.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let page_size = page_size.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/contacts",
                 )
-                .query(&progenitor_client::QueryParam::new("account", &account))
-                .query(&progenitor_client::QueryParam::new(
-                    "created_after",
-                    &created_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("email", &email))
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "modified_after",
-                    &modified_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("account", &account))
+                    .query(&progenitor_client::QueryParam::new(
+                        "created_after",
+                        &created_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("email", &email))
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "modified_after",
+                        &modified_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_contact`]
@@ -4562,49 +4527,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/crm/contacts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Contact>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "create_contact",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/contacts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/contacts",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -4644,9 +4602,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/contacts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Contact>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 6usize,
                 id: "get_contact",
@@ -4656,40 +4616,31 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/contacts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/contacts/{}", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -4737,49 +4688,42 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/crm/contacts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Contact>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 14usize,
                 id: "update_contact",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/contacts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/contacts/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_opportunities`]
@@ -4863,9 +4807,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/opportunities`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::OpportunityPage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::OpportunityPage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 11usize,
                 id: "list_opportunities",
@@ -4879,56 +4825,47 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let created_after = created_after.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let modified_after = modified_after.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/opportunities",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let created_after = created_after.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let modified_after = modified_after.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let page_size = page_size.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/opportunities",
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created_after",
-                    &created_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "modified_after",
-                    &modified_after,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "created_after",
+                        &created_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "modified_after",
+                        &modified_after,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_opportunity`]
@@ -4967,49 +4904,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/crm/opportunities`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "create_opportunity",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::OpportunityInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/opportunities",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::OpportunityInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/opportunities",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_opportunity`]
@@ -5049,9 +4979,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/opportunities/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 7usize,
                 id: "get_opportunity",
@@ -5061,40 +4993,31 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_opportunity`]
@@ -5144,49 +5067,42 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/crm/opportunities/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Opportunity>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 15usize,
                 id: "update_opportunity",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_users`]
@@ -5259,9 +5175,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/users`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::UserPage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::UserPage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 12usize,
                 id: "list_users",
@@ -5274,48 +5192,39 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let email = email.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/crm/users",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let email = email.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let page_size = page_size.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/crm/users",
                 )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("email", &email))
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("email", &email))
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_user`]
@@ -5355,7 +5264,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/crm/users/{id}`
-        pub async fn send(self) -> Result<ResponseValue<types::User>, Error<::portico::WireError>> {
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::User>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 8usize,
                 id: "get_user",
@@ -5365,40 +5278,31 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/crm/users/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let include_raw = include_raw.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/crm/users/{}", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "include_raw",
-                    &include_raw,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "include_raw",
+                        &include_raw,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_user_token`]
@@ -5437,49 +5341,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/user-tokens`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::UserToken>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::UserToken>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "create_user_token",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::UserTokenRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/user-tokens",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::UserTokenRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/user-tokens",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_user_token`]
@@ -5507,43 +5404,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/user-tokens/{user_token}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Deleted>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Deleted>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 4usize,
                 id: "delete_user_token",
             };
             let Self { client, user_token } = self;
-            let user_token = user_token.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let user_token = user_token.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
 }

@@ -280,21 +280,7 @@ impl Client {
         )
     }
 }
-impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {
-    fn exec(
-        &self,
-        request: ::reqwest::Request,
-        info: &::progenitor_client::OperationInfo,
-    ) -> impl ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>> {
-        use ::progenitor_client::ClientInfo as _;
-        ::portico::exec(
-            self.inner(),
-            self.client(),
-            request,
-            ::portico::OperationRef::named(info.operation_id),
-        )
-    }
-}
+impl ::progenitor_client::ClientHooks<::portico::Config> for api::Client {}
 pub use ::portico::pagination::{ItemStream, StreamExt};
 impl From<types::error::ConversionError> for Error {
     fn from(e: types::error::ConversionError) -> Self {

@@ -19481,10 +19481,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/api-keys`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListApiKeysResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ListApiKeysResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 56usize,
                 id: "list_api_keys",
@@ -19495,41 +19496,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/api-keys",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/api-keys",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_api_key`]
@@ -19568,50 +19560,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/api-keys`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateApiKeyResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateApiKeyResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 5usize,
                 id: "create_api_key",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/api-keys",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateApiKeyRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/api-keys",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_api_key`]
@@ -19639,43 +19628,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/api-keys/{api_key_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 19usize,
                 id: "delete_api_key",
             };
             let Self { client, api_key_id } = self;
-            let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_api_key`]
@@ -19725,9 +19707,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/api-keys/{api_key_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 90usize,
                 id: "update_api_key",
@@ -19737,41 +19721,34 @@ pub mod builder {
                 api_key_id,
                 body,
             } = self;
-            let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateApiKeyRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_audiences`]
@@ -19786,44 +19763,39 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/audiences`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListAudiencesResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListAudiencesResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 57usize,
                 id: "list_audiences",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/audiences",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/audiences",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_audience`]
@@ -19864,50 +19836,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/audiences`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateAudienceResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateAudienceResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 6usize,
                 id: "create_audience",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateAudienceRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/audiences",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateAudienceRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/audiences",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_audience`]
@@ -19935,43 +19904,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/audiences/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Audience>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Audience>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 35usize,
                 id: "get_audience",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/audiences/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/audiences/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_audience`]
@@ -19999,43 +19961,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/audiences/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 20usize,
                 id: "delete_audience",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/audiences/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/audiences/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_automations`]
@@ -20096,9 +20051,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/automations`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AutomationList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AutomationList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 59usize,
                 id: "list_automations",
@@ -20110,43 +20067,34 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/automations",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/automations",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_automation`]
@@ -20187,51 +20135,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/automations`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 7usize,
                 id: "create_automation",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAutomationRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/automations",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateAutomationRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/automations",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_automation`]
@@ -20259,9 +20200,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/automations/{automation_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Automation>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Automation>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 36usize,
                 id: "get_automation",
@@ -20270,35 +20213,26 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/automations/{}", encode_path(&automation_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_automation`]
@@ -20326,9 +20260,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/automations/{automation_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 21usize,
                 id: "delete_automation",
@@ -20337,35 +20273,26 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/automations/{}", encode_path(&automation_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_automation`]
@@ -20417,9 +20344,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/automations/{automation_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 91usize,
                 id: "update_automation",
@@ -20429,43 +20358,34 @@ pub mod builder {
                 automation_id,
                 body,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateAutomationRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/automations/{}", encode_path(&automation_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateAutomationRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::duplicate_automation`]
@@ -20493,9 +20413,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/automations/{automation_id}/duplicate`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 33usize,
                 id: "duplicate_automation",
@@ -20504,38 +20426,29 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/automations/{}/duplicate",
-                    encode_path(&automation_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/automations/{}/duplicate",
+                        encode_path(&automation_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_automation_runs`]
@@ -20608,9 +20521,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/automations/{automation_id}/runs`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AutomationRunList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AutomationRunList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 58usize,
                 id: "list_automation_runs",
@@ -20623,46 +20538,37 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/automations/{}/runs",
-                    encode_path(&automation_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/automations/{}/runs",
+                        encode_path(&automation_id.to_string())
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_automation_run`]
@@ -20701,9 +20607,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/automations/{automation_id}/runs/{run_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AutomationRun>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AutomationRun>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 37usize,
                 id: "get_automation_run",
@@ -20713,40 +20621,31 @@ pub mod builder {
                 automation_id,
                 run_id,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let run_id = run_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/automations/{}/runs/{}",
-                    encode_path(&automation_id.to_string()),
-                    encode_path(&run_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let run_id = run_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/automations/{}/runs/{}",
+                        encode_path(&automation_id.to_string()),
+                        encode_path(&run_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::stop_automation`]
@@ -20774,10 +20673,14 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/automations/{automation_id}/stop`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AutomationStopResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::AutomationStopResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 89usize,
                 id: "stop_automation",
@@ -20786,38 +20689,29 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/automations/{}/stop",
-                    encode_path(&automation_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let automation_id = automation_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/automations/{}/stop",
+                        encode_path(&automation_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_broadcasts`]
@@ -20867,9 +20761,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/broadcasts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BroadcastList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BroadcastList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 62usize,
                 id: "list_broadcasts",
@@ -20880,41 +20776,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/broadcasts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/broadcasts",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_broadcast`]
@@ -20955,49 +20842,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/broadcasts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 8usize,
                 id: "create_broadcast",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/broadcasts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateBroadcastRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/broadcasts",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_broadcast`]
@@ -21025,43 +20907,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/broadcasts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Broadcast>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Broadcast>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 38usize,
                 id: "get_broadcast",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_broadcast`]
@@ -21089,43 +20964,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/broadcasts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 23usize,
                 id: "delete_broadcast",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_broadcast`]
@@ -21177,49 +21045,44 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/broadcasts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 92usize,
                 id: "update_broadcast",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateBroadcastRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::cancel_broadcast`]
@@ -21247,43 +21110,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/broadcasts/{id}/cancel`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "cancel_broadcast",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_broadcast_clicked_links`]
@@ -21344,10 +21200,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/broadcasts/{id}/clicked-links`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BroadcastClickedLinkList>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::BroadcastClickedLinkList>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 60usize,
                 id: "list_broadcast_clicked_links",
@@ -21359,41 +21219,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_broadcast_recipients`]
@@ -21489,10 +21340,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/broadcasts/{id}/recipients`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BroadcastRecipientList>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::BroadcastRecipientList>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 61usize,
                 id: "list_broadcast_recipients",
@@ -21507,50 +21362,41 @@ pub mod builder {
                 limit,
                 type_,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let bounce_type = bounce_type.map_err(Error::InvalidRequest)?;
-            let email = email.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let bounce_type = bounce_type.map_err(Error::InvalidRequest)?;
+                let email = email.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new(
-                    "bounce_type",
-                    &bounce_type,
-                ))
-                .query(&progenitor_client::QueryParam::new("email", &email))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new(
+                        "bounce_type",
+                        &bounce_type,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("email", &email))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_broadcast`]
@@ -21602,50 +21448,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/broadcasts/{id}/send`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BroadcastSendResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::BroadcastSendResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 85usize,
                 id: "send_broadcast",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::SendBroadcastRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::SendBroadcastRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contact_properties`]
@@ -21695,10 +21538,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contact-properties`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactPropertyList>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ContactPropertyList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 64usize,
                 id: "list_contact_properties",
@@ -21709,41 +21553,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/contact-properties",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/contact-properties",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_contact_property`]
@@ -21785,51 +21620,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/contact-properties`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 11usize,
                 id: "create_contact_property",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/contact-properties",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/contact-properties",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_contact_property`]
@@ -21857,43 +21685,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contact-properties/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactProperty>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ContactProperty>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 41usize,
                 id: "get_contact_property",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contact-properties/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_contact_property`]
@@ -21921,43 +21742,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/contact-properties/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 25usize,
                 id: "delete_contact_property",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contact-properties/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_contact_property`]
@@ -22010,51 +21824,44 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/contact-properties/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 94usize,
                 id: "update_contact_property",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contact-properties/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contacts`]
@@ -22115,10 +21922,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListContactsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListContactsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 67usize,
                 id: "list_contacts",
@@ -22130,46 +21941,37 @@ pub mod builder {
                 limit,
                 segment_id,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/contacts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let segment_id = segment_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/contacts",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "segment_id",
-                    &segment_id,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new(
+                        "segment_id",
+                        &segment_id,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_contact`]
@@ -22210,49 +22012,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/contacts`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 9usize,
                 id: "create_contact",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateContactRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/contacts",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateContactRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/contacts",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contact_imports`]
@@ -22314,10 +22111,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts/imports`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListContactImportsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListContactImportsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 63usize,
                 id: "list_contact_imports",
@@ -22329,43 +22130,34 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/contacts/imports",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/contacts/imports",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_contact_import`]
@@ -22393,43 +22185,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts/imports/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactImport>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ContactImport>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 40usize,
                 id: "get_contact_import",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/imports/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/imports/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contact_segments`]
@@ -22490,10 +22275,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts/{contact_id}/segments`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListContactSegmentsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListContactSegmentsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 65usize,
                 id: "list_contact_segments",
@@ -22505,44 +22294,35 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/contacts/{}/segments",
-                    encode_path(&contact_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/contacts/{}/segments",
+                        encode_path(&contact_id.to_string())
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::add_contact_to_segment`]
@@ -22581,10 +22361,14 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/contacts/{contact_id}/segments/{segment_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactSegmentMembership>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ContactSegmentMembership>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "add_contact_to_segment",
@@ -22594,40 +22378,31 @@ pub mod builder {
                 contact_id,
                 segment_id,
             } = self;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/contacts/{}/segments/{}",
-                    encode_path(&contact_id.to_string()),
-                    encode_path(&segment_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+                let segment_id = segment_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/contacts/{}/segments/{}",
+                        encode_path(&contact_id.to_string()),
+                        encode_path(&segment_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::remove_contact_from_segment`]
@@ -22666,10 +22441,14 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/contacts/{contact_id}/segments/{segment_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ContactSegmentRemoval>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ContactSegmentRemoval>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 82usize,
                 id: "remove_contact_from_segment",
@@ -22679,40 +22458,31 @@ pub mod builder {
                 contact_id,
                 segment_id,
             } = self;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/contacts/{}/segments/{}",
-                    encode_path(&contact_id.to_string()),
-                    encode_path(&segment_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+                let segment_id = segment_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/contacts/{}/segments/{}",
+                        encode_path(&contact_id.to_string()),
+                        encode_path(&segment_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_contact_topics`]
@@ -22773,10 +22543,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts/{contact_id}/topics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListContactTopicsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListContactTopicsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 66usize,
                 id: "list_contact_topics",
@@ -22788,41 +22562,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_contact_topics`]
@@ -22875,10 +22640,14 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/contacts/{contact_id}/topics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::UpdateContactTopicsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::UpdateContactTopicsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 95usize,
                 id: "update_contact_topics",
@@ -22888,43 +22657,34 @@ pub mod builder {
                 contact_id,
                 body,
             } = self;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateContactTopicsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateContactTopicsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -22952,43 +22712,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/contacts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Contact>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Contact>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 39usize,
                 id: "get_contact",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -23016,43 +22769,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/contacts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 24usize,
                 id: "delete_contact",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -23104,49 +22850,44 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/contacts/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 93usize,
                 id: "update_contact",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateContactRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/contacts/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateContactRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/contacts/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_domains`]
@@ -23196,10 +22937,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/domains`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListDomainsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ListDomainsResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 68usize,
                 id: "list_domains",
@@ -23210,41 +22952,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/domains",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/domains",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_domain`]
@@ -23283,50 +23016,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/domains`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateDomainResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateDomainResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 12usize,
                 id: "create_domain",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateDomainRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/domains",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateDomainRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/domains",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_domain_claim`]
@@ -23367,51 +23097,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/domains/claim`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 13usize,
                 id: "create_domain_claim",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateDomainClaimRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/domains/claim",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateDomainClaimRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/domains/claim",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_domain`]
@@ -23439,43 +23162,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/domains/{domain_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Domain>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Domain>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 42usize,
                 id: "get_domain",
             };
             let Self { client, domain_id } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/domains/{}", encode_path(&domain_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_domain`]
@@ -23503,43 +23219,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/domains/{domain_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 26usize,
                 id: "delete_domain",
             };
             let Self { client, domain_id } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/domains/{}", encode_path(&domain_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_domain`]
@@ -23589,9 +23298,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/domains/{domain_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 96usize,
                 id: "update_domain",
@@ -23601,41 +23312,34 @@ pub mod builder {
                 domain_id,
                 body,
             } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateDomainRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/domains/{}", encode_path(&domain_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateDomainRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_domain_claim`]
@@ -23663,43 +23367,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/domains/{domain_id}/claim`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 43usize,
                 id: "get_domain_claim",
             };
             let Self { client, domain_id } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::verify_domain_claim`]
@@ -23727,46 +23424,39 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/domains/{domain_id}/claim/verify`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DomainClaim>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 103usize,
                 id: "verify_domain_claim",
             };
             let Self { client, domain_id } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/domains/{}/claim/verify",
-                    encode_path(&domain_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/domains/{}/claim/verify",
+                        encode_path(&domain_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::verify_domain`]
@@ -23794,43 +23484,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/domains/{domain_id}/verify`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 102usize,
                 id: "verify_domain",
             };
             let Self { client, domain_id } = self;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_emails`]
@@ -23880,9 +23563,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListEmailsResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ListEmailsResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 70usize,
                 id: "list_emails",
@@ -23893,41 +23578,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/emails",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/emails",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_email`]
@@ -23977,9 +23653,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/emails`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SendEmailResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SendEmailResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 86usize,
                 id: "send_email",
@@ -23989,48 +23667,39 @@ pub mod builder {
                 idempotency_key,
                 body,
             } = self;
-            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::SendEmailRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/emails",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::SendEmailRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/emails",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            if let Some(value) = idempotency_key {
-                request.headers_mut().append(
-                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
-                    value.to_string().try_into()?,
-                );
-            }
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                if let Some(value) = idempotency_key {
+                    request.headers_mut().append(
+                        ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                        value.to_string().try_into()?,
+                    );
+                }
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_batch_emails`]
@@ -24082,10 +23751,14 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/emails/batch`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SendBatchEmailsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SendBatchEmailsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 84usize,
                 id: "send_batch_emails",
@@ -24096,53 +23769,44 @@ pub mod builder {
                 x_batch_validation,
                 body,
             } = self;
-            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
-            let x_batch_validation = x_batch_validation.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/emails/batch",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
+                let x_batch_validation = x_batch_validation.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/emails/batch",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            if let Some(value) = idempotency_key {
-                request.headers_mut().append(
-                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
-                    value.to_string().try_into()?,
-                );
-            }
-            if let Some(value) = x_batch_validation {
-                request.headers_mut().append(
-                    ::reqwest::header::HeaderName::from_static("x-batch-validation"),
-                    value.to_string().try_into()?,
-                );
-            }
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                if let Some(value) = idempotency_key {
+                    request.headers_mut().append(
+                        ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                        value.to_string().try_into()?,
+                    );
+                }
+                if let Some(value) = x_batch_validation {
+                    request.headers_mut().append(
+                        ::reqwest::header::HeaderName::from_static("x-batch-validation"),
+                        value.to_string().try_into()?,
+                    );
+                }
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_email_metrics`]
@@ -24279,10 +23943,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/metrics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailMetricsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::EmailMetricsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 46usize,
                 id: "get_email_metrics",
@@ -24299,65 +23967,56 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let broadcast_id = broadcast_id.map_err(Error::InvalidRequest)?;
-            let dimensions = dimensions.map_err(Error::InvalidRequest)?;
-            let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let granularity = granularity.map_err(Error::InvalidRequest)?;
-            let metrics = metrics.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/emails/metrics",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let broadcast_id = broadcast_id.map_err(Error::InvalidRequest)?;
+                let dimensions = dimensions.map_err(Error::InvalidRequest)?;
+                let domain_id = domain_id.map_err(Error::InvalidRequest)?;
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let granularity = granularity.map_err(Error::InvalidRequest)?;
+                let metrics = metrics.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let timezone = timezone.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/emails/metrics",
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "broadcast_id",
-                    &broadcast_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "dimensions",
-                    &dimensions,
-                ))
-                .query(&progenitor_client::QueryParam::new("domain_id", &domain_id))
-                .query(&progenitor_client::QueryParam::new("email_id", &email_id))
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new(
-                    "granularity",
-                    &granularity,
-                ))
-                .query(&progenitor_client::QueryParam::new("metrics", &metrics))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "broadcast_id",
+                        &broadcast_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "dimensions",
+                        &dimensions,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("domain_id", &domain_id))
+                    .query(&progenitor_client::QueryParam::new("email_id", &email_id))
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new(
+                        "granularity",
+                        &granularity,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("metrics", &metrics))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_received_emails`]
@@ -24407,10 +24066,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/receiving`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListReceivedEmailsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListReceivedEmailsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 75usize,
                 id: "list_received_emails",
@@ -24421,41 +24084,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/emails/receiving",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/emails/receiving",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_received_email`]
@@ -24483,43 +24137,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/receiving/{email_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ReceivedEmail>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ReceivedEmail>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 49usize,
                 id: "get_received_email",
             };
             let Self { client, email_id } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_received_email_attachments`]
@@ -24580,10 +24227,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListEmailAttachmentsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 74usize,
                 id: "list_received_email_attachments",
@@ -24595,44 +24246,35 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/emails/receiving/{}/attachments",
-                    encode_path(&email_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/emails/receiving/{}/attachments",
+                        encode_path(&email_id.to_string())
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_received_email_attachment`]
@@ -24671,9 +24313,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/receiving/{email_id}/attachments/{attachment_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 50usize,
                 id: "get_received_email_attachment",
@@ -24683,40 +24327,31 @@ pub mod builder {
                 email_id,
                 attachment_id,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/emails/receiving/{}/attachments/{}",
-                    encode_path(&email_id.to_string()),
-                    encode_path(&attachment_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/emails/receiving/{}/attachments/{}",
+                        encode_path(&email_id.to_string()),
+                        encode_path(&attachment_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_email`]
@@ -24744,43 +24379,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/{email_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Email>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Email>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 44usize,
                 id: "get_email",
             };
             let Self { client, email_id } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/{}", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/{}", encode_path(&email_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_email`]
@@ -24830,9 +24458,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/emails/{email_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 97usize,
                 id: "update_email",
@@ -24842,41 +24472,32 @@ pub mod builder {
                 email_id,
                 body,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateEmailRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/{}", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::UpdateEmailRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/{}", encode_path(&email_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_email_attachments`]
@@ -24937,10 +24558,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/{email_id}/attachments`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListEmailAttachmentsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListEmailAttachmentsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 69usize,
                 id: "list_email_attachments",
@@ -24952,41 +24577,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_email_attachment`]
@@ -25025,9 +24641,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/emails/{email_id}/attachments/{attachment_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::EmailAttachment>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 45usize,
                 id: "get_email_attachment",
@@ -25037,40 +24655,31 @@ pub mod builder {
                 email_id,
                 attachment_id,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/emails/{}/attachments/{}",
-                    encode_path(&email_id.to_string()),
-                    encode_path(&attachment_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/emails/{}/attachments/{}",
+                        encode_path(&email_id.to_string()),
+                        encode_path(&attachment_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::cancel_email`]
@@ -25098,43 +24707,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/emails/{email_id}/cancel`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 4usize,
                 id: "cancel_email",
             };
             let Self { client, email_id } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::share_email`]
@@ -25184,9 +24786,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/emails/{email_id}/share`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ShareEmailResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ShareEmailResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 88usize,
                 id: "share_email",
@@ -25196,41 +24800,32 @@ pub mod builder {
                 email_id,
                 body,
             } = self;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ShareEmailRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/emails/{}/share", encode_path(&email_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email_id = email_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ShareEmailRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/emails/{}/share", encode_path(&email_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_events`]
@@ -25280,9 +24875,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/events`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EventList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::EventList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 71usize,
                 id: "list_events",
@@ -25293,41 +24890,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/events",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/events",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_event`]
@@ -25366,49 +24954,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/events`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 14usize,
                 id: "create_event",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateEventRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/events",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::CreateEventRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/events",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_event`]
@@ -25447,49 +25028,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/events/send`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EventSendResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::EventSendResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 87usize,
                 id: "send_event",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::SendEventRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/events/send",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::SendEventRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/events/send",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_event`]
@@ -25517,43 +25091,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/events/{identifier}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::EventDefinition>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::EventDefinition>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 47usize,
                 id: "get_event",
             };
             let Self { client, identifier } = self;
-            let identifier = identifier.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/events/{}", encode_path(&identifier.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let identifier = identifier.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/events/{}", encode_path(&identifier.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_event`]
@@ -25581,43 +25148,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/events/{identifier}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 27usize,
                 id: "delete_event",
             };
             let Self { client, identifier } = self;
-            let identifier = identifier.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/events/{}", encode_path(&identifier.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let identifier = identifier.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/events/{}", encode_path(&identifier.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_event`]
@@ -25667,9 +25227,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/events/{identifier}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 98usize,
                 id: "update_event",
@@ -25679,41 +25241,32 @@ pub mod builder {
                 identifier,
                 body,
             } = self;
-            let identifier = identifier.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateEventRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/events/{}", encode_path(&identifier.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let identifier = identifier.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::UpdateEventRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/events/{}", encode_path(&identifier.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_logs`]
@@ -25763,9 +25316,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/logs`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::LogList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::LogList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 72usize,
                 id: "list_logs",
@@ -25776,41 +25331,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/logs",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/logs",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_log`]
@@ -25838,41 +25384,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/logs/{log_id}`
-        pub async fn send(self) -> Result<ResponseValue<types::Log>, Error<::portico::WireError>> {
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Log>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 48usize,
                 id: "get_log",
             };
             let Self { client, log_id } = self;
-            let log_id = log_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/logs/{}", encode_path(&log_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let log_id = log_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/logs/{}", encode_path(&log_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_oauth_grants`]
@@ -25922,10 +25463,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/oauth/grants`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListOAuthGrantsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListOAuthGrantsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 73usize,
                 id: "list_oauth_grants",
@@ -25936,41 +25481,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/oauth/grants",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/oauth/grants",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::revoke_oauth_grant`]
@@ -25998,10 +25534,14 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/oauth/grants/{oauth_grant_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RevokeOAuthGrantResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::RevokeOAuthGrantResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 83usize,
                 id: "revoke_oauth_grant",
@@ -26010,35 +25550,26 @@ pub mod builder {
                 client,
                 oauth_grant_id,
             } = self;
-            let oauth_grant_id = oauth_grant_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let oauth_grant_id = oauth_grant_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_segments`]
@@ -26088,9 +25619,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/segments`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SegmentList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SegmentList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 76usize,
                 id: "list_segments",
@@ -26101,41 +25634,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/segments",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/segments",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_segment`]
@@ -26176,49 +25700,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/segments`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 15usize,
                 id: "create_segment",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateSegmentRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/segments",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateSegmentRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/segments",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_segment`]
@@ -26246,43 +25765,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/segments/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Segment>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Segment>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 51usize,
                 id: "get_segment",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/segments/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/segments/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_segment`]
@@ -26310,43 +25822,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/segments/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 28usize,
                 id: "delete_segment",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/segments/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/segments/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_suppressions`]
@@ -26407,9 +25912,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/suppressions`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SuppressionList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SuppressionList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 77usize,
                 id: "list_suppressions",
@@ -26421,43 +25928,34 @@ pub mod builder {
                 limit,
                 origin,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let origin = origin.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/suppressions",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let origin = origin.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/suppressions",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("origin", &origin))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("origin", &origin))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::add_suppression`]
@@ -26498,49 +25996,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/suppressions`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "add_suppression",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AddSuppressionRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/suppressions",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::AddSuppressionRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/suppressions",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::add_batch_suppressions`]
@@ -26582,52 +26075,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/suppressions/batch/add`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SuppressionBatchAddResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuppressionBatchAddResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "add_batch_suppressions",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::AddBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/suppressions/batch/add",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::AddBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/suppressions/batch/add",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_batch_suppressions`]
@@ -26669,52 +26157,48 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/suppressions/batch/remove`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SuppressionBatchDeleteResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuppressionBatchDeleteResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 22usize,
                 id: "delete_batch_suppressions",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::DeleteBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/suppressions/batch/remove",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::DeleteBatchSuppressionsRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/suppressions/batch/remove",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_suppression`]
@@ -26742,9 +26226,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/suppressions/{suppression}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Suppression>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Suppression>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 52usize,
                 id: "get_suppression",
@@ -26753,35 +26239,26 @@ pub mod builder {
                 client,
                 suppression,
             } = self;
-            let suppression = suppression.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/suppressions/{}", encode_path(&suppression.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let suppression = suppression.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/suppressions/{}", encode_path(&suppression.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_suppression`]
@@ -26809,9 +26286,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/suppressions/{suppression}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 29usize,
                 id: "delete_suppression",
@@ -26820,35 +26299,26 @@ pub mod builder {
                 client,
                 suppression,
             } = self;
-            let suppression = suppression.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/suppressions/{}", encode_path(&suppression.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let suppression = suppression.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/suppressions/{}", encode_path(&suppression.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_templates`]
@@ -26898,10 +26368,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/templates`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListTemplatesResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListTemplatesResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 78usize,
                 id: "list_templates",
@@ -26912,41 +26386,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/templates",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/templates",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_template`]
@@ -26987,49 +26452,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/templates`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 16usize,
                 id: "create_template",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateTemplateRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/templates",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateTemplateRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/templates",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_template`]
@@ -27057,43 +26517,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/templates/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Template>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Template>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 53usize,
                 id: "get_template",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/templates/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/templates/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_template`]
@@ -27121,43 +26574,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/templates/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 30usize,
                 id: "delete_template",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/templates/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/templates/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_template`]
@@ -27209,49 +26655,44 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/templates/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 99usize,
                 id: "update_template",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateTemplateRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/templates/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateTemplateRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/templates/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::duplicate_template`]
@@ -27279,43 +26720,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/templates/{id}/duplicate`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 34usize,
                 id: "duplicate_template",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::publish_template`]
@@ -27343,43 +26777,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/templates/{id}/publish`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 81usize,
                 id: "publish_template",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/templates/{}/publish", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/templates/{}/publish", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_topics`]
@@ -27429,9 +26856,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/topics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::TopicList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::TopicList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 79usize,
                 id: "list_topics",
@@ -27442,41 +26871,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/topics",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/topics",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_topic`]
@@ -27515,49 +26935,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/topics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 17usize,
                 id: "create_topic",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateTopicRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/topics",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::CreateTopicRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/topics",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_topic`]
@@ -27585,43 +26998,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/topics/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Topic>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Topic>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 54usize,
                 id: "get_topic",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/topics/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/topics/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_topic`]
@@ -27649,43 +27055,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/topics/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 31usize,
                 id: "delete_topic",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/topics/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/topics/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_topic`]
@@ -27735,49 +27134,42 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/topics/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 100usize,
                 id: "update_topic",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateTopicRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/topics/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::UpdateTopicRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/topics/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -27827,9 +27219,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/webhooks`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::WebhookList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::WebhookList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 80usize,
                 id: "list_webhooks",
@@ -27840,41 +27234,32 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let after = after.map_err(Error::InvalidRequest)?;
-            let before = before.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/webhooks",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let after = after.map_err(Error::InvalidRequest)?;
+                let before = before.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/webhooks",
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("before", &before))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -27915,49 +27300,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/webhooks`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::WebhookCreated>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::WebhookCreated>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 18usize,
                 id: "create_webhook",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/webhooks",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/webhooks",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_webhook`]
@@ -27985,43 +27365,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/webhooks/{webhook_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Webhook>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Webhook>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 55usize,
                 id: "get_webhook",
             };
             let Self { client, webhook_id } = self;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -28049,43 +27422,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/webhooks/{webhook_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeletedObject>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 32usize,
                 id: "delete_webhook",
             };
             let Self { client, webhook_id } = self;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_webhook`]
@@ -28137,9 +27503,11 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/webhooks/{webhook_id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ObjectRef>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 101usize,
                 id: "update_webhook",
@@ -28149,41 +27517,34 @@ pub mod builder {
                 webhook_id,
                 body,
             } = self;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
 }

@@ -5469,50 +5469,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/v1/brand/create`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateBrandResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateBrandResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "create_brand",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateBrandRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/brand/create",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::CreateBrandRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/brand/create",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_brands`]
@@ -5552,9 +5544,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/brand/list`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListBrandsResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ListBrandsResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 9usize,
                 id: "list_brands",
@@ -5564,39 +5558,30 @@ pub mod builder {
                 limit,
                 skip,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/brand/list",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/brand/list",
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_brand`]
@@ -5624,43 +5609,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/brand/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::GetBrandResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::GetBrandResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 5usize,
                 id: "get_brand",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/brand/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/brand/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_campaign`]
@@ -5701,50 +5679,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/v1/campaign/create`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateCampaignResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateCampaignResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "create_campaign",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateCampaignRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/campaign/create",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateCampaignRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/campaign/create",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5784,10 +5759,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/campaign/list`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListCampaignsResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListCampaignsResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 11usize,
                 id: "list_campaigns",
@@ -5797,39 +5776,30 @@ pub mod builder {
                 limit,
                 skip,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/campaign/list",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/campaign/list",
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_campaign`]
@@ -5857,44 +5827,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/campaign/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::GetCampaignResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::GetCampaignResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 6usize,
                 id: "get_campaign",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/campaign/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/campaign/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_campaign_webhooks`]
@@ -5922,44 +5884,39 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/campaign/{id}/webhooks`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListCampaignWebhooksResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListCampaignWebhooksResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 10usize,
                 id: "list_campaign_webhooks",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_campaign_webhook`]
@@ -6012,52 +5969,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/v1/campaign/{id}/webhooks`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateCampaignWebhookResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateCampaignWebhookResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "create_campaign_webhook",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCampaignWebhookRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateCampaignWebhookRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_messages`]
@@ -6131,10 +6083,14 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/message/list`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ListMessagesResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListMessagesResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 12usize,
                 id: "list_messages",
@@ -6147,45 +6103,36 @@ pub mod builder {
                 number,
                 skip,
             } = self;
-            let campaign = campaign.map_err(Error::InvalidRequest)?;
-            let direction = direction.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/message/list",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let campaign = campaign.map_err(Error::InvalidRequest)?;
+                let direction = direction.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/message/list",
                 )
-                .query(&progenitor_client::QueryParam::new("campaign", &campaign))
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("number", &number))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("campaign", &campaign))
+                    .query(&progenitor_client::QueryParam::new("direction", &direction))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("number", &number))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_message`]
@@ -6224,50 +6171,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/v1/message/send`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SendMessageResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SendMessageResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 13usize,
                 id: "send_message",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::SendMessageRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/message/send",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::SendMessageRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/message/send",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_message`]
@@ -6295,43 +6234,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/message/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::GetMessageResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::GetMessageResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 7usize,
                 id: "get_message",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/message/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/message/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::buy_number`]
@@ -6370,49 +6302,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/v1/number/buy`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BuyNumberResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BuyNumberResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "buy_number",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::BuyNumberRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/v1/number/buy",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::BuyNumberRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/v1/number/buy",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_webhook`]
@@ -6440,43 +6365,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/v1/webhook/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::GetWebhookResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::GetWebhookResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 8usize,
                 id: "get_webhook",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -6504,44 +6422,39 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/v1/webhook/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteWebhookResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::DeleteWebhookResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 4usize,
                 id: "delete_webhook",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::update_webhook`]
@@ -6593,50 +6506,47 @@ pub mod builder {
             self
         }
         /// Sends a `PATCH` request to `/v1/webhook/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::UpdateWebhookResponse>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::UpdateWebhookResponse>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 14usize,
                 id: "update_webhook",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/v1/webhook/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
 }

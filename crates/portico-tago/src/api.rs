@@ -22423,43 +22423,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/account`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Account>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 70usize,
                 id: "get_account",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_account`]
@@ -22498,49 +22491,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/account`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 49usize,
                 id: "edit_account",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::EditAccountRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::EditAccountRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_account`]
@@ -22581,49 +22567,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 9usize,
                 id: "create_account",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateAccountRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateAccountRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_account`]
@@ -22638,43 +22619,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `DELETE` request to `/account`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 26usize,
                 id: "delete_account",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::confirm_account`]
@@ -22702,43 +22676,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/account/confirm/{token}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 4usize,
                 id: "confirm_account",
             };
             let Self { client, token } = self;
-            let token = token.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/account/confirm/{}", encode_path(&token.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let token = token.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/account/confirm/{}", encode_path(&token.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::login`]
@@ -22775,49 +22742,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/login`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::LoginReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::LoginReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 117usize,
                 id: "login",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account/login",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account/login",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::request_login_otp`]
@@ -22854,49 +22814,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/login/otp`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 126usize,
                 id: "request_login_otp",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::LoginOtpRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account/login/otp",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::LoginOtpRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account/login/otp",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::confirm_otp`]
@@ -22946,9 +22899,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/otp/{type}/confirm`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 5usize,
                 id: "confirm_otp",
@@ -22958,41 +22913,32 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::OtpConfirmRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::OtpConfirmRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::disable_otp`]
@@ -23044,9 +22990,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/otp/{type}/disable`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 47usize,
                 id: "disable_otp",
@@ -23056,41 +23004,34 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::enable_otp`]
@@ -23142,9 +23083,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/otp/{type}/enable`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 67usize,
                 id: "enable_otp",
@@ -23154,41 +23097,34 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::change_password`]
@@ -23229,49 +23165,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/passwordreset`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "change_password",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account/passwordreset",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account/passwordreset",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_password_reset`]
@@ -23299,43 +23230,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/account/passwordreset/{email}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 132usize,
                 id: "send_password_reset",
             };
             let Self { client, email } = self;
-            let email = email.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email = email.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_profile_token_from_credentials`]
@@ -23376,52 +23300,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/account/profile/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialsTokenReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CredentialsTokenReply>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 20usize,
                 id: "create_profile_token_from_credentials",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CredentialsTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/account/profile/token",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CredentialsTokenRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/account/profile/token",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::resend_confirmation`]
@@ -23449,46 +23368,39 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/account/resend_confirmation/{email}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 127usize,
                 id: "resend_confirmation",
             };
             let Self { client, email } = self;
-            let email = email.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/account/resend_confirmation/{}",
-                    encode_path(&email.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let email = email.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/account/resend_confirmation/{}",
+                        encode_path(&email.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_actions`]
@@ -23554,9 +23466,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/action`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ActionList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ActionList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 97usize,
                 id: "list_actions",
@@ -23568,43 +23482,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/action",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/action",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_action`]
@@ -23643,49 +23548,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/action`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateActionReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateActionReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 10usize,
                 id: "create_action",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateActionRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/action",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateActionRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/action",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_action`]
@@ -23713,43 +23613,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/action/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Action>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Action>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 71usize,
                 id: "get_action",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/action/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/action/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_action`]
@@ -23799,49 +23692,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/action/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 50usize,
                 id: "edit_action",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditActionRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/action/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::EditActionRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/action/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_action`]
@@ -23869,43 +23755,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/action/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 27usize,
                 id: "delete_action",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/action/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/action/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_analyses`]
@@ -23971,9 +23850,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/analysis`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AnalysisList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AnalysisList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 98usize,
                 id: "list_analyses",
@@ -23985,43 +23866,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/analysis",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/analysis",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_analysis`]
@@ -24062,50 +23934,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/analysis`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateAnalysisReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateAnalysisReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 11usize,
                 id: "create_analysis",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/analysis",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateAnalysisRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/analysis",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_analysis`]
@@ -24133,43 +23999,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/analysis/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Analysis>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Analysis>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 72usize,
                 id: "get_analysis",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_analysis`]
@@ -24219,49 +24078,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/analysis/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 51usize,
                 id: "edit_analysis",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::EditAnalysisRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_analysis`]
@@ -24289,43 +24143,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/analysis/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 28usize,
                 id: "delete_analysis",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_analysis_download_url`]
@@ -24365,9 +24212,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/analysis/{id}/download`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ScriptDownload>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ScriptDownload>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 73usize,
                 id: "get_analysis_download_url",
@@ -24377,37 +24226,28 @@ pub mod builder {
                 id,
                 version,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let version = version.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}/download", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let version = version.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}/download", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("version", &version))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("version", &version))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::run_analysis`]
@@ -24457,49 +24297,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/analysis/{id}/run`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 129usize,
                 id: "run_analysis",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}/run", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}/run", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::run_analysis_from_widget`]
@@ -24571,9 +24404,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/analysis/{id}/run/{dashboardID}/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 130usize,
                 id: "run_analysis_from_widget",
@@ -24585,48 +24420,39 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/analysis/{}/run/{}/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/analysis/{}/run/{}/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::generate_analysis_token`]
@@ -24654,43 +24480,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/analysis/{id}/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AnalysisTokenReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 69usize,
                 id: "generate_analysis_token",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}/token", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}/token", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::upload_analysis_script`]
@@ -24740,49 +24559,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/analysis/{id}/upload`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 141usize,
                 id: "upload_analysis_script",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UploadScriptRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/analysis/{}/upload", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UploadScriptRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/analysis/{}/upload", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_buckets`]
@@ -24848,9 +24662,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/bucket`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BucketList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BucketList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 102usize,
                 id: "list_buckets",
@@ -24862,43 +24678,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/bucket",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/bucket",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_bucket`]
@@ -24937,49 +24744,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/bucket`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateBucketReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateBucketReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 13usize,
                 id: "create_bucket",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateBucketRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/bucket",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateBucketRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/bucket",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_bucket`]
@@ -25007,43 +24809,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/bucket/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Bucket>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Bucket>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 76usize,
                 id: "get_bucket",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_bucket`]
@@ -25093,49 +24888,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/bucket/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 52usize,
                 id: "edit_bucket",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditBucketRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::EditBucketRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_bucket`]
@@ -25163,43 +24951,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/bucket/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 30usize,
                 id: "delete_bucket",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_bucket_data_amount`]
@@ -25227,43 +25008,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/bucket/{id}/data_amount`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 77usize,
                 id: "get_bucket_data_amount",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_bucket_devices`]
@@ -25291,43 +25065,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/bucket/{id}/device`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 100usize,
                 id: "list_bucket_devices",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}/device", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}/device", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_bucket_variables`]
@@ -25391,9 +25158,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/bucket/{id}/variable`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BucketVariableList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BucketVariableList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 101usize,
                 id: "list_bucket_variables",
@@ -25405,44 +25174,35 @@ pub mod builder {
                 deleted,
                 resolve_origin_name,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let deleted = deleted.map_err(Error::InvalidRequest)?;
-            let resolve_origin_name = resolve_origin_name.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}/variable", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let deleted = deleted.map_err(Error::InvalidRequest)?;
+                let resolve_origin_name = resolve_origin_name.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}/variable", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("deleted", &deleted))
-                .query(&progenitor_client::QueryParam::new(
-                    "resolveOriginName",
-                    &resolve_origin_name,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("deleted", &deleted))
+                    .query(&progenitor_client::QueryParam::new(
+                        "resolveOriginName",
+                        &resolve_origin_name,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_bucket_variable`]
@@ -25495,51 +25255,44 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/bucket/{id}/variable`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 31usize,
                 id: "delete_bucket_variable",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DeleteBucketVariableRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/bucket/{}/variable", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::DeleteBucketVariableRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/bucket/{}/variable", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_dashboards`]
@@ -25605,9 +25358,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DashboardList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DashboardList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 105usize,
                 id: "list_dashboards",
@@ -25619,43 +25374,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/dashboard",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/dashboard",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_dashboard`]
@@ -25696,50 +25442,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/dashboard`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateDashboardReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateDashboardReply>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 14usize,
                 id: "create_dashboard",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateDashboardRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/dashboard",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateDashboardRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/dashboard",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_dashboard`]
@@ -25767,43 +25510,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Dashboard>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Dashboard>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 78usize,
                 id: "get_dashboard",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_dashboard`]
@@ -25855,49 +25591,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/dashboard/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 53usize,
                 id: "edit_dashboard",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditDashboardRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::EditDashboardRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_dashboard`]
@@ -25925,43 +25656,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/dashboard/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 32usize,
                 id: "delete_dashboard",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_dashboard_analyses`]
@@ -25989,43 +25713,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}/analysis`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 103usize,
                 id: "list_dashboard_analyses",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_dashboard_devices`]
@@ -26053,43 +25770,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}/devices`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResourceRefList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 104usize,
                 id: "list_dashboard_devices",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::duplicate_dashboard`]
@@ -26142,52 +25852,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/dashboard/{id}/duplicate`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DuplicateDashboardReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::DuplicateDashboardReply>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 48usize,
                 id: "duplicate_dashboard",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DuplicateDashboardRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::DuplicateDashboardRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_dashboard_public_token`]
@@ -26226,9 +25931,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}/share/public`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::PublicShareToken>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PublicShareToken>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 79usize,
                 id: "get_dashboard_public_token",
@@ -26238,40 +25945,31 @@ pub mod builder {
                 id,
                 expire_time,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let expire_time = expire_time.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "expire_time",
-                    &expire_time,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "expire_time",
+                        &expire_time,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_widget`]
@@ -26319,49 +26017,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/dashboard/{id}/widget`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateWidgetReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateWidgetReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 24usize,
                 id: "create_widget",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_widget`]
@@ -26400,9 +26091,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}/widget/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Widget>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Widget>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 93usize,
                 id: "get_widget",
@@ -26412,40 +26105,31 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/dashboard/{}/widget/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/dashboard/{}/widget/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_widget`]
@@ -26504,9 +26188,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/dashboard/{id}/widget/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 63usize,
                 id: "edit_widget",
@@ -26517,46 +26203,37 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/dashboard/{}/widget/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/dashboard/{}/widget/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_widget`]
@@ -26595,9 +26272,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/dashboard/{id}/widget/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 45usize,
                 id: "delete_widget",
@@ -26607,40 +26286,31 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/dashboard/{}/widget/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/dashboard/{}/widget/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_widget_token`]
@@ -26679,9 +26349,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/dashboard/{id}/widget/{widgetID}/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::WidgetToken>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::WidgetToken>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 95usize,
                 id: "get_widget_token",
@@ -26691,40 +26363,31 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/dashboard/{}/widget/{}/token",
-                    encode_path(&id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/dashboard/{}/widget/{}/token",
+                        encode_path(&id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_data`]
@@ -26927,9 +26590,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DataReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DataReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "get_data",
@@ -26952,71 +26617,62 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let details = details.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let function = function.map_err(Error::InvalidRequest)?;
-            let groups = groups.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let interval = interval.map_err(Error::InvalidRequest)?;
-            let ordination = ordination.map_err(Error::InvalidRequest)?;
-            let origins = origins.map_err(Error::InvalidRequest)?;
-            let qty = qty.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let value = value.map_err(Error::InvalidRequest)?;
-            let values = values.map_err(Error::InvalidRequest)?;
-            let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/data",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let details = details.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let function = function.map_err(Error::InvalidRequest)?;
+                let groups = groups.map_err(Error::InvalidRequest)?;
+                let ids = ids.map_err(Error::InvalidRequest)?;
+                let interval = interval.map_err(Error::InvalidRequest)?;
+                let ordination = ordination.map_err(Error::InvalidRequest)?;
+                let origins = origins.map_err(Error::InvalidRequest)?;
+                let qty = qty.map_err(Error::InvalidRequest)?;
+                let query = query.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let value = value.map_err(Error::InvalidRequest)?;
+                let values = values.map_err(Error::InvalidRequest)?;
+                let variables = variables.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/data",
                 )
-                .query(&progenitor_client::QueryParam::new("details", &details))
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("function", &function))
-                .query(&progenitor_client::QueryParam::new("groups", &groups))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new("interval", &interval))
-                .query(&progenitor_client::QueryParam::new(
-                    "ordination",
-                    &ordination,
-                ))
-                .query(&progenitor_client::QueryParam::new("origins", &origins))
-                .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("value", &value))
-                .query(&progenitor_client::QueryParam::new("values", &values))
-                .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("details", &details))
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("function", &function))
+                    .query(&progenitor_client::QueryParam::new("groups", &groups))
+                    .query(&progenitor_client::QueryParam::new("ids", &ids))
+                    .query(&progenitor_client::QueryParam::new("interval", &interval))
+                    .query(&progenitor_client::QueryParam::new(
+                        "ordination",
+                        &ordination,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("origins", &origins))
+                    .query(&progenitor_client::QueryParam::new("qty", &qty))
+                    .query(&progenitor_client::QueryParam::new("query", &query))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("value", &value))
+                    .query(&progenitor_client::QueryParam::new("values", &values))
+                    .query(&progenitor_client::QueryParam::new("variables", &variables))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_data`]
@@ -27044,47 +26700,40 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "edit_data",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/data",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/data",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_data`]
@@ -27112,47 +26761,40 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 6usize,
                 id: "send_data",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/data",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/data",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_data`]
@@ -27293,9 +26935,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "delete_data",
@@ -27313,61 +26957,52 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let groups = groups.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let ordination = ordination.map_err(Error::InvalidRequest)?;
-            let qty = qty.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let values = values.map_err(Error::InvalidRequest)?;
-            let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/data",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let groups = groups.map_err(Error::InvalidRequest)?;
+                let ids = ids.map_err(Error::InvalidRequest)?;
+                let ordination = ordination.map_err(Error::InvalidRequest)?;
+                let qty = qty.map_err(Error::InvalidRequest)?;
+                let query = query.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let values = values.map_err(Error::InvalidRequest)?;
+                let variables = variables.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/data",
                 )
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("groups", &groups))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new(
-                    "ordination",
-                    &ordination,
-                ))
-                .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("values", &values))
-                .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("groups", &groups))
+                    .query(&progenitor_client::QueryParam::new("ids", &ids))
+                    .query(&progenitor_client::QueryParam::new(
+                        "ordination",
+                        &ordination,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("qty", &qty))
+                    .query(&progenitor_client::QueryParam::new("query", &query))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("values", &values))
+                    .query(&progenitor_client::QueryParam::new("variables", &variables))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::export_data`]
@@ -27417,9 +27052,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/data/export`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ExportPayload>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ExportPayload>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 68usize,
                 id: "export_data",
@@ -27429,43 +27066,34 @@ pub mod builder {
                 output,
                 body,
             } = self;
-            let output = output.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ExportDataRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/data/export",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let output = output.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ExportDataRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/data/export",
                 )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("output", &output))
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("output", &output))
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_widget_data`]
@@ -27548,9 +27176,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/data/{dashboardID}/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::WidgetData>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::WidgetData>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 94usize,
                 id: "get_widget_data",
@@ -27564,51 +27194,42 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let overwrite = overwrite.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/data/{}/{}",
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let overwrite = overwrite.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let timezone = timezone.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/data/{}/{}",
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("overwrite", &overwrite))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("overwrite", &overwrite))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_widget_data`]
@@ -27658,9 +27279,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/data/{dashboardID}/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 133usize,
                 id: "send_widget_data",
@@ -27671,44 +27294,35 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/data/{}/{}",
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/data/{}/{}",
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_widget_data`]
@@ -27759,9 +27373,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/data/{dashboardID}/{widgetID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 46usize,
                 id: "delete_widget_data",
@@ -27772,42 +27388,33 @@ pub mod builder {
                 widget_id,
                 ids,
             } = self;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/data/{}/{}",
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let ids = ids.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/data/{}/{}",
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("ids", &ids))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_widget_data`]
@@ -27857,9 +27464,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/data/{dashboardID}/{widgetID}/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 64usize,
                 id: "edit_widget_data",
@@ -27870,44 +27479,35 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/data/{}/{}/data",
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/data/{}/{}/data",
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_widget_resource`]
@@ -27957,9 +27557,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/data/{dashboardID}/{widgetID}/resource`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 65usize,
                 id: "edit_widget_resource",
@@ -27970,44 +27572,35 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
-            let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/data/{}/{}/resource",
-                    encode_path(&dashboard_id.to_string()),
-                    encode_path(&widget_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
+                let widget_id = widget_id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/data/{}/{}/resource",
+                        encode_path(&dashboard_id.to_string()),
+                        encode_path(&widget_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_devices`]
@@ -28224,9 +27817,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeviceList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeviceList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 109usize,
                 id: "list_devices",
@@ -28251,105 +27846,97 @@ pub mod builder {
                 resolve_connector_name,
                 serial,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let filter_active = filter_active.map_err(Error::InvalidRequest)?;
-            let filter_connector = filter_connector.map_err(Error::InvalidRequest)?;
-            let filter_created_at = filter_created_at.map_err(Error::InvalidRequest)?;
-            let filter_id = filter_id.map_err(Error::InvalidRequest)?;
-            let filter_name = filter_name.map_err(Error::InvalidRequest)?;
-            let filter_network = filter_network.map_err(Error::InvalidRequest)?;
-            let filter_tags_0_key = filter_tags_0_key.map_err(Error::InvalidRequest)?;
-            let filter_tags_0_value = filter_tags_0_value.map_err(Error::InvalidRequest)?;
-            let filter_updated_at = filter_updated_at.map_err(Error::InvalidRequest)?;
-            let filter_visible = filter_visible.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let resolve_bucket_name = resolve_bucket_name.map_err(Error::InvalidRequest)?;
-            let resolve_connector_name = resolve_connector_name.map_err(Error::InvalidRequest)?;
-            let serial = serial.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/device",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let filter_active = filter_active.map_err(Error::InvalidRequest)?;
+                let filter_connector = filter_connector.map_err(Error::InvalidRequest)?;
+                let filter_created_at = filter_created_at.map_err(Error::InvalidRequest)?;
+                let filter_id = filter_id.map_err(Error::InvalidRequest)?;
+                let filter_name = filter_name.map_err(Error::InvalidRequest)?;
+                let filter_network = filter_network.map_err(Error::InvalidRequest)?;
+                let filter_tags_0_key = filter_tags_0_key.map_err(Error::InvalidRequest)?;
+                let filter_tags_0_value = filter_tags_0_value.map_err(Error::InvalidRequest)?;
+                let filter_updated_at = filter_updated_at.map_err(Error::InvalidRequest)?;
+                let filter_visible = filter_visible.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let resolve_bucket_name = resolve_bucket_name.map_err(Error::InvalidRequest)?;
+                let resolve_connector_name =
+                    resolve_connector_name.map_err(Error::InvalidRequest)?;
+                let serial = serial.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/device",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[active]",
-                    &filter_active,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[connector]",
-                    &filter_connector,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[created_at]",
-                    &filter_created_at,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[id]",
-                    &filter_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[name]",
-                    &filter_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[network]",
-                    &filter_network,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[tags][0][key]",
-                    &filter_tags_0_key,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[tags][0][value]",
-                    &filter_tags_0_value,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[updated_at]",
-                    &filter_updated_at,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[visible]",
-                    &filter_visible,
-                ))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new(
-                    "resolveBucketName",
-                    &resolve_bucket_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "resolveConnectorName",
-                    &resolve_connector_name,
-                ))
-                .query(&progenitor_client::QueryParam::new("serial", &serial))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[active]",
+                        &filter_active,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[connector]",
+                        &filter_connector,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[created_at]",
+                        &filter_created_at,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[id]",
+                        &filter_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[name]",
+                        &filter_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[network]",
+                        &filter_network,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[tags][0][key]",
+                        &filter_tags_0_key,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[tags][0][value]",
+                        &filter_tags_0_value,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[updated_at]",
+                        &filter_updated_at,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[visible]",
+                        &filter_visible,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new(
+                        "resolveBucketName",
+                        &resolve_bucket_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "resolveConnectorName",
+                        &resolve_connector_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("serial", &serial))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_device`]
@@ -28388,49 +27975,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateDeviceReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateDeviceReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 15usize,
                 id: "create_device",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateDeviceRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/device",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateDeviceRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/device",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_params`]
@@ -28459,9 +28041,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/params`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 4usize,
                 id: "list_params",
@@ -28470,40 +28054,31 @@ pub mod builder {
                 client,
                 sent_status,
             } = self;
-            let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/device/params",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let sent_status = sent_status.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/device/params",
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "sent_status",
-                    &sent_status,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "sent_status",
+                        &sent_status,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::mark_param_sent`]
@@ -28555,9 +28130,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/device/params/{paramID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 5usize,
                 id: "mark_param_sent",
@@ -28567,41 +28144,34 @@ pub mod builder {
                 param_id,
                 body,
             } = self;
-            let param_id = param_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::MarkParamSentRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/params/{}", encode_path(&param_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let param_id = param_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::MarkParamSentRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/params/{}", encode_path(&param_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_device_token`]
@@ -28642,52 +28212,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateDeviceTokenReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateDeviceTokenReply>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 16usize,
                 id: "create_device_token",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateDeviceTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/device/token",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateDeviceTokenRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/device/token",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_device_tokens`]
@@ -28764,9 +28329,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/token/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeviceTokenList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeviceTokenList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 108usize,
                 id: "list_device_tokens",
@@ -28779,43 +28346,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/token/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/token/{}", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_device_token`]
@@ -28843,43 +28401,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/device/token/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 37usize,
                 id: "delete_device_token",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/token/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/token/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_device`]
@@ -28907,43 +28458,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Device>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 80usize,
                 id: "get_device",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_device`]
@@ -28993,49 +28537,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/device/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 54usize,
                 id: "edit_device",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditDeviceRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::EditDeviceRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_device`]
@@ -29063,43 +28600,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/device/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 33usize,
                 id: "delete_device",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_device_chunks`]
@@ -29127,43 +28657,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/{id}/chunk`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeviceChunkList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DeviceChunkList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 106usize,
                 id: "list_device_chunks",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/chunk", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/chunk", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::backup_device_chunk`]
@@ -29213,49 +28736,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/chunk/backup`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "backup_device_chunk",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::copy_device_chunk`]
@@ -29305,49 +28821,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/chunk/copy`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ChunkExportReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 7usize,
                 id: "copy_device_chunk",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_device_chunk`]
@@ -29386,9 +28895,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/device/{id}/chunk/{chunkID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 34usize,
                 id: "delete_device_chunk",
@@ -29398,40 +28909,31 @@ pub mod builder {
                 id,
                 chunk_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let chunk_id = chunk_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/device/{}/chunk/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&chunk_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let chunk_id = chunk_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/device/{}/chunk/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&chunk_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::convert_device`]
@@ -29483,49 +28985,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/convert`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 6usize,
                 id: "convert_device",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ConvertDeviceRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/convert", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::ConvertDeviceRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/convert", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_device_data`]
@@ -29739,9 +29236,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/{id}/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DataReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DataReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 81usize,
                 id: "get_device_data",
@@ -29765,71 +29264,62 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let details = details.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let function = function.map_err(Error::InvalidRequest)?;
-            let groups = groups.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let interval = interval.map_err(Error::InvalidRequest)?;
-            let ordination = ordination.map_err(Error::InvalidRequest)?;
-            let origins = origins.map_err(Error::InvalidRequest)?;
-            let qty = qty.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let value = value.map_err(Error::InvalidRequest)?;
-            let values = values.map_err(Error::InvalidRequest)?;
-            let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let details = details.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let function = function.map_err(Error::InvalidRequest)?;
+                let groups = groups.map_err(Error::InvalidRequest)?;
+                let ids = ids.map_err(Error::InvalidRequest)?;
+                let interval = interval.map_err(Error::InvalidRequest)?;
+                let ordination = ordination.map_err(Error::InvalidRequest)?;
+                let origins = origins.map_err(Error::InvalidRequest)?;
+                let qty = qty.map_err(Error::InvalidRequest)?;
+                let query = query.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let value = value.map_err(Error::InvalidRequest)?;
+                let values = values.map_err(Error::InvalidRequest)?;
+                let variables = variables.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("details", &details))
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("function", &function))
-                .query(&progenitor_client::QueryParam::new("groups", &groups))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new("interval", &interval))
-                .query(&progenitor_client::QueryParam::new(
-                    "ordination",
-                    &ordination,
-                ))
-                .query(&progenitor_client::QueryParam::new("origins", &origins))
-                .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("value", &value))
-                .query(&progenitor_client::QueryParam::new("values", &values))
-                .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("details", &details))
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("function", &function))
+                    .query(&progenitor_client::QueryParam::new("groups", &groups))
+                    .query(&progenitor_client::QueryParam::new("ids", &ids))
+                    .query(&progenitor_client::QueryParam::new("interval", &interval))
+                    .query(&progenitor_client::QueryParam::new(
+                        "ordination",
+                        &ordination,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("origins", &origins))
+                    .query(&progenitor_client::QueryParam::new("qty", &qty))
+                    .query(&progenitor_client::QueryParam::new("query", &query))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("value", &value))
+                    .query(&progenitor_client::QueryParam::new("values", &values))
+                    .query(&progenitor_client::QueryParam::new("variables", &variables))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_device_data`]
@@ -29868,47 +29358,40 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/device/{id}/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 55usize,
                 id: "edit_device_data",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_device_data`]
@@ -29947,47 +29430,40 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 131usize,
                 id: "send_device_data",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_device_data`]
@@ -30139,9 +29615,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/device/{id}/data`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 35usize,
                 id: "delete_device_data",
@@ -30160,61 +29638,52 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let groups = groups.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let ordination = ordination.map_err(Error::InvalidRequest)?;
-            let qty = qty.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let values = values.map_err(Error::InvalidRequest)?;
-            let variables = variables.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let groups = groups.map_err(Error::InvalidRequest)?;
+                let ids = ids.map_err(Error::InvalidRequest)?;
+                let ordination = ordination.map_err(Error::InvalidRequest)?;
+                let qty = qty.map_err(Error::InvalidRequest)?;
+                let query = query.map_err(Error::InvalidRequest)?;
+                let skip = skip.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let values = values.map_err(Error::InvalidRequest)?;
+                let variables = variables.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("groups", &groups))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new(
-                    "ordination",
-                    &ordination,
-                ))
-                .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("skip", &skip))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("values", &values))
-                .query(&progenitor_client::QueryParam::new("variables", &variables))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("groups", &groups))
+                    .query(&progenitor_client::QueryParam::new("ids", &ids))
+                    .query(&progenitor_client::QueryParam::new(
+                        "ordination",
+                        &ordination,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("qty", &qty))
+                    .query(&progenitor_client::QueryParam::new("query", &query))
+                    .query(&progenitor_client::QueryParam::new("skip", &skip))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("values", &values))
+                    .query(&progenitor_client::QueryParam::new("variables", &variables))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::backup_device_data`]
@@ -30264,49 +29733,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/data/backup`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DataBackupReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::DataBackupReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "backup_device_data",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::DataBackupRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data/backup", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::DataBackupRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data/backup", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::restore_device_data`]
@@ -30356,49 +29818,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/data/restore`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 128usize,
                 id: "restore_device_data",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::DataRestoreRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data/restore", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::DataRestoreRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data/restore", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_device_data_amount`]
@@ -30426,43 +29881,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/{id}/data_amount`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RecordCount>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 82usize,
                 id: "get_device_data_amount",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/data_amount", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/data_amount", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::empty_device_data`]
@@ -30490,43 +29938,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/empty`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 66usize,
                 id: "empty_device_data",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/empty", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/empty", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_device_params`]
@@ -30566,9 +30007,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/device/{id}/params`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ConfigParamList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 107usize,
                 id: "list_device_params",
@@ -30578,40 +30021,31 @@ pub mod builder {
                 id,
                 sent_status,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/params", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let sent_status = sent_status.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/params", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "sent_status",
-                    &sent_status,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "sent_status",
+                        &sent_status,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::set_device_params`]
@@ -30650,47 +30084,40 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/device/{id}/params`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 134usize,
                 id: "set_device_params",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/device/{}/params", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/device/{}/params", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_device_param`]
@@ -30729,9 +30156,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/device/{id}/params/{paramID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 36usize,
                 id: "delete_device_param",
@@ -30741,40 +30170,31 @@ pub mod builder {
                 id,
                 param_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let param_id = param_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/device/{}/params/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&param_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let param_id = param_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/device/{}/params/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&param_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_files`]
@@ -30824,9 +30244,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/files`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::FileList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::FileList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 110usize,
                 id: "list_files",
@@ -30837,44 +30259,35 @@ pub mod builder {
                 path,
                 qty,
             } = self;
-            let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
-            let path = path.map_err(Error::InvalidRequest)?;
-            let qty = qty.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
+                let path = path.map_err(Error::InvalidRequest)?;
+                let qty = qty.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files",
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "pagination_token",
-                    &pagination_token,
-                ))
-                .query(&progenitor_client::QueryParam::new("path", &path))
-                .query(&progenitor_client::QueryParam::new("qty", &qty))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "pagination_token",
+                        &pagination_token,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("path", &path))
+                    .query(&progenitor_client::QueryParam::new("qty", &qty))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::move_files`]
@@ -30902,47 +30315,40 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/files`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 120usize,
                 id: "move_files",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::upload_files`]
@@ -30970,47 +30376,40 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/files`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 142usize,
                 id: "upload_files",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_files`]
@@ -31038,47 +30437,40 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/files`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 38usize,
                 id: "delete_files",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::copy_files`]
@@ -31106,47 +30498,40 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/files/copy`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 8usize,
                 id: "copy_files",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files/copy",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files/copy",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_file_permission`]
@@ -31174,45 +30559,38 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/files/permission`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::FilePublic>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::FilePublic>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 83usize,
                 id: "get_file_permission",
             };
             let Self { client, file } = self;
-            let file = file.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files/permission",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let file = file.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files/permission",
                 )
-                .query(&progenitor_client::QueryParam::new("file", &file))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("file", &file))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::set_file_permissions`]
@@ -31240,47 +30618,40 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/files/permission`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 135usize,
                 id: "set_file_permissions",
             };
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/files/permission",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/files/permission",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_info`]
@@ -31295,43 +30666,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/info`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Device>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Device>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "get_info",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/info",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/info",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_notifications`]
@@ -31409,9 +30773,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/notification`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 111usize,
                 id: "list_notifications",
@@ -31424,48 +30790,39 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let filter_read = filter_read.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let filter_read = filter_read.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[read]",
-                    &filter_read,
-                ))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[read]",
+                        &filter_read,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_notification`]
@@ -31507,51 +30864,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/notification`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 17usize,
                 id: "create_notification",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateNotificationRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateNotificationRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::mark_all_notifications_read`]
@@ -31566,43 +30916,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `PUT` request to `/notification/markallread`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 118usize,
                 id: "mark_all_notifications_read",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification/markallread",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification/markallread",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::register_push_token`]
@@ -31641,49 +30984,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/notification/push/register`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 123usize,
                 id: "register_push_token",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::RegisterPushRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification/push/register",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::RegisterPushRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification/push/register",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::unregister_push_token`]
@@ -31724,49 +31062,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/notification/push/unregister`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 140usize,
                 id: "unregister_push_token",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::UnregisterPushRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification/push/unregister",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::UnregisterPushRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification/push/unregister",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::mark_notifications_read`]
@@ -31807,51 +31140,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/notification/read`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 119usize,
                 id: "mark_notifications_read",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::MarkNotificationsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/notification/read",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::MarkNotificationsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/notification/read",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_notification`]
@@ -31879,43 +31205,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/notification/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 39usize,
                 id: "delete_notification",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/notification/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/notification/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::press_notification_button`]
@@ -31954,9 +31273,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/notification/{id}/{buttonID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 121usize,
                 id: "press_notification_button",
@@ -31966,40 +31287,31 @@ pub mod builder {
                 id,
                 button_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let button_id = button_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/notification/{}/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&button_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let button_id = button_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/notification/{}/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&button_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_profiles`]
@@ -32014,43 +31326,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/profile`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProfileSummaryList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ProfileSummaryList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 113usize,
                 id: "list_profiles",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/profile",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/profile",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_profile`]
@@ -32103,9 +31408,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 18usize,
                 id: "create_profile",
@@ -32115,46 +31422,40 @@ pub mod builder {
                 allocate_free_resources,
                 body,
             } = self;
-            let allocate_free_resources = allocate_free_resources.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::CreateProfileRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/profile",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let allocate_free_resources =
+                    allocate_free_resources.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateProfileRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/profile",
                 )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "allocate_free_resources",
-                    &allocate_free_resources,
-                ))
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new(
+                        "allocate_free_resources",
+                        &allocate_free_resources,
+                    ))
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::switch_profile`]
@@ -32183,9 +31484,11 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/profile/switch/{targetProfileID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 137usize,
                 id: "switch_profile",
@@ -32194,38 +31497,29 @@ pub mod builder {
                 client,
                 target_profile_id,
             } = self;
-            let target_profile_id = target_profile_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/switch/{}",
-                    encode_path(&target_profile_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let target_profile_id = target_profile_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/switch/{}",
+                        encode_path(&target_profile_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::accept_team_invitation`]
@@ -32253,43 +31547,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/team/accept/{token}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "accept_team_invitation",
             };
             let Self { client, token } = self;
-            let token = token.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let token = token.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::decline_team_invitation`]
@@ -32317,43 +31604,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/team/decline/{token}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 25usize,
                 id: "decline_team_invitation",
             };
             let Self { client, token } = self;
-            let token = token.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let token = token.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_profile`]
@@ -32381,43 +31661,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProfileInfo>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ProfileInfo>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 84usize,
                 id: "get_profile",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_profile`]
@@ -32467,49 +31740,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/profile/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 56usize,
                 id: "edit_profile",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditProfileRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::EditProfileRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_profile`]
@@ -32561,49 +31827,44 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/profile/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 40usize,
                 id: "delete_profile",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::DeleteProfileRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::DeleteProfileRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_profile_addons`]
@@ -32631,43 +31892,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/addons`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProfileAddons>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ProfileAddons>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 85usize,
                 id: "get_profile_addons",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/addons", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/addons", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_profile_addons`]
@@ -32706,47 +31960,40 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/addons`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 57usize,
                 id: "edit_profile_addons",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/addons", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/addons", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::start_audit_log_query`]
@@ -32841,9 +32088,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/auditlog`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 136usize,
                 id: "start_audit_log_query",
@@ -32858,56 +32107,47 @@ pub mod builder {
                 resource_name,
                 start_date,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let find = find.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
-            let resource_name = resource_name.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let find = find.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+                let resource_name = resource_name.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("find", &find))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "resourceID",
-                    &resource_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "resourceName",
-                    &resource_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new("find", &find))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new(
+                        "resourceID",
+                        &resource_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "resourceName",
+                        &resource_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_audit_log_query`]
@@ -32946,9 +32186,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/auditlog/{queryId}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AuditLogQuery>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 74usize,
                 id: "get_audit_log_query",
@@ -32958,40 +32200,31 @@ pub mod builder {
                 id,
                 query_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let query_id = query_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/auditlog/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&query_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let query_id = query_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/auditlog/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&query_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_backups`]
@@ -33053,9 +32286,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/backup`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BackupList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BackupList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 99usize,
                 id: "list_backups",
@@ -33067,41 +32302,32 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/backup", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/backup", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_backup`]
@@ -33129,43 +32355,36 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/backup`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BackupStarted>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BackupStarted>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 12usize,
                 id: "create_backup",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/backup", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/backup", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_backup`]
@@ -33228,9 +32447,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/profile/{id}/backup/{backupID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 29usize,
                 id: "delete_backup",
@@ -33241,48 +32462,39 @@ pub mod builder {
                 backup_id,
                 body,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/backup/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&backup_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/backup/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&backup_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_backup_download_url`]
@@ -33345,9 +32557,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/backup/{backupID}/download`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::BackupDownload>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BackupDownload>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 75usize,
                 id: "get_backup_download_url",
@@ -33358,48 +32572,39 @@ pub mod builder {
                 backup_id,
                 body,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/backup/{}/download",
-                    encode_path(&id.to_string()),
-                    encode_path(&backup_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/backup/{}/download",
+                        encode_path(&id.to_string()),
+                        encode_path(&backup_id.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_profile_services`]
@@ -33451,49 +32656,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/profile/{id}/service`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 58usize,
                 id: "edit_profile_services",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ServiceConfigRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/service", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::ServiceConfigRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/service", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::test_profile_service`]
@@ -33554,9 +32754,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/service/test/{service}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ServiceTestReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ServiceTestReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 138usize,
                 id: "test_profile_service",
@@ -33567,46 +32769,37 @@ pub mod builder {
                 service,
                 body,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let service = service.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ServiceTestRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/service/test/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&service.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let service = service.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ServiceTestRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/service/test/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&service.to_string())
+                    ),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_profile_statistics`]
@@ -33690,9 +32883,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/statistics`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::UsageStatisticList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::UsageStatisticList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 86usize,
                 id: "get_profile_statistics",
@@ -33706,51 +32901,42 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let date = date.map_err(Error::InvalidRequest)?;
-            let end_date = end_date.map_err(Error::InvalidRequest)?;
-            let periodicity = periodicity.map_err(Error::InvalidRequest)?;
-            let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let timezone = timezone.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/statistics", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let date = date.map_err(Error::InvalidRequest)?;
+                let end_date = end_date.map_err(Error::InvalidRequest)?;
+                let periodicity = periodicity.map_err(Error::InvalidRequest)?;
+                let start_date = start_date.map_err(Error::InvalidRequest)?;
+                let timezone = timezone.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/statistics", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("date", &date))
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new(
-                    "periodicity",
-                    &periodicity,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "start_date",
-                    &start_date,
-                ))
-                .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("date", &date))
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                    .query(&progenitor_client::QueryParam::new(
+                        "periodicity",
+                        &periodicity,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "start_date",
+                        &start_date,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_profile_summary`]
@@ -33790,10 +32976,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/summary`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProfileSummaryUsage>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ProfileSummaryUsage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 87usize,
                 id: "get_profile_summary",
@@ -33803,40 +32990,31 @@ pub mod builder {
                 id,
                 only_amount,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let only_amount = only_amount.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/summary", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let only_amount = only_amount.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/summary", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "onlyAmount",
-                    &only_amount,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "onlyAmount",
+                        &only_amount,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_team_members`]
@@ -33864,43 +33042,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/team`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::TeamMemberList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::TeamMemberList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 116usize,
                 id: "list_team_members",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/team", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/team", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::invite_team_member`]
@@ -33948,49 +33119,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/team`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 96usize,
                 id: "invite_team_member",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::InviteRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/team", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::InviteRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/team", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::remove_team_member`]
@@ -34029,9 +33193,11 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/profile/{id}/team/{accountID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 125usize,
                 id: "remove_team_member",
@@ -34041,40 +33207,31 @@ pub mod builder {
                 id,
                 account_id,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/team/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&account_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/team/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&account_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_profile_tokens`]
@@ -34151,9 +33308,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/profile/{id}/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProfileTokenList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ProfileTokenList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 112usize,
                 id: "list_profile_tokens",
@@ -34166,43 +33325,34 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/token", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/token", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_profile_token`]
@@ -34255,52 +33405,47 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/profile/{id}/token`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateProfileTokenReply>, Error<::portico::WireError>>
-        {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateProfileTokenReply>,
+                Error<::portico::WireError>,
+            >,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 19usize,
                 id: "create_profile_token",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateProfileTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/profile/{}/token", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateProfileTokenRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/profile/{}/token", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_profile_token`]
@@ -34339,48 +33484,41 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/profile/{id}/token/{token}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 41usize,
                 id: "delete_profile_token",
             };
             let Self { client, id, token } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let token = token.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/token/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&token.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let token = token.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/token/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&token.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::remove_profile_addon`]
@@ -34419,48 +33557,41 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/profile/{id}/{addon}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 124usize,
                 id: "remove_profile_addon",
             };
             let Self { client, id, addon } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let addon = addon.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/profile/{}/{}",
-                    encode_path(&id.to_string()),
-                    encode_path(&addon.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let addon = addon.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/profile/{}/{}",
+                        encode_path(&id.to_string()),
+                        encode_path(&addon.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_run_settings`]
@@ -34475,43 +33606,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/run`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RunSettings>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RunSettings>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 90usize,
                 id: "get_run_settings",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_run_settings`]
@@ -34552,49 +33676,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/run`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 61usize,
                 id: "edit_run_settings",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::EditRunSettingsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::EditRunSettingsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::regenerate_run_custom_domain`]
@@ -34622,46 +33741,39 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/run/customdomain/regenerate/{profileID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 122usize,
                 id: "regenerate_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!(
-                    "/run/customdomain/regenerate/{}",
-                    encode_path(&profile_id.to_string())
-                ),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!(
+                        "/run/customdomain/regenerate/{}",
+                        encode_path(&profile_id.to_string())
+                    ),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_run_custom_domain`]
@@ -34689,43 +33801,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/run/customdomain/{profileID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomDomain>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CustomDomain>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 88usize,
                 id: "get_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_run_custom_domain`]
@@ -34778,9 +33883,11 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/run/customdomain/{profileID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 21usize,
                 id: "create_run_custom_domain",
@@ -34790,43 +33897,34 @@ pub mod builder {
                 profile_id,
                 body,
             } = self;
-            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomDomainRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateCustomDomainRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_run_custom_domain`]
@@ -34854,43 +33952,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/run/customdomain/{profileID}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 42usize,
                 id: "delete_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::test_run_email`]
@@ -34929,49 +34020,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/run/email_test`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 139usize,
                 id: "test_run_email",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::EmailTestRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/email_test",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::EmailTestRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/email_test",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_run_notification`]
@@ -35013,51 +34097,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/run/notification`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreatedId>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 22usize,
                 id: "create_run_notification",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/notification",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/notification",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_run_notifications`]
@@ -35085,43 +34162,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/run/notification/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::NotificationList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 114usize,
                 id: "list_run_notifications",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/notification/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/notification/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_run_notification`]
@@ -35174,51 +34244,44 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/run/notification/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 59usize,
                 id: "edit_run_notification",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::EditRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/notification/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::EditRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/notification/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_run_notification`]
@@ -35246,43 +34309,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/run/notification/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 43usize,
                 id: "delete_run_notification",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/notification/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/notification/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_run_saml`]
@@ -35297,43 +34353,36 @@ pub mod builder {
             Self { client: client }
         }
         /// Sends a `GET` request to `/run/sso/saml`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::SamlInfo>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SamlInfo>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 89usize,
                 id: "get_run_saml",
             };
             let Self { client } = self;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/sso/saml",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/sso/saml",
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_run_saml`]
@@ -35370,49 +34419,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/run/sso/saml`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 60usize,
                 id: "edit_run_saml",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::EditSamlRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/sso/saml",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::EditSamlRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/sso/saml",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::list_run_users`]
@@ -35615,9 +34657,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/run/users`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RunUserList>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RunUserList>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 115usize,
                 id: "list_run_users",
@@ -35641,103 +34685,94 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let amount = amount.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let filter_active = filter_active.map_err(Error::InvalidRequest)?;
-            let filter_company = filter_company.map_err(Error::InvalidRequest)?;
-            let filter_created_at = filter_created_at.map_err(Error::InvalidRequest)?;
-            let filter_email = filter_email.map_err(Error::InvalidRequest)?;
-            let filter_id = filter_id.map_err(Error::InvalidRequest)?;
-            let filter_language = filter_language.map_err(Error::InvalidRequest)?;
-            let filter_last_login = filter_last_login.map_err(Error::InvalidRequest)?;
-            let filter_name = filter_name.map_err(Error::InvalidRequest)?;
-            let filter_phone = filter_phone.map_err(Error::InvalidRequest)?;
-            let filter_tags_0_key = filter_tags_0_key.map_err(Error::InvalidRequest)?;
-            let filter_tags_0_value = filter_tags_0_value.map_err(Error::InvalidRequest)?;
-            let filter_timezone = filter_timezone.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/users",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let amount = amount.map_err(Error::InvalidRequest)?;
+                let fields = fields.map_err(Error::InvalidRequest)?;
+                let filter_active = filter_active.map_err(Error::InvalidRequest)?;
+                let filter_company = filter_company.map_err(Error::InvalidRequest)?;
+                let filter_created_at = filter_created_at.map_err(Error::InvalidRequest)?;
+                let filter_email = filter_email.map_err(Error::InvalidRequest)?;
+                let filter_id = filter_id.map_err(Error::InvalidRequest)?;
+                let filter_language = filter_language.map_err(Error::InvalidRequest)?;
+                let filter_last_login = filter_last_login.map_err(Error::InvalidRequest)?;
+                let filter_name = filter_name.map_err(Error::InvalidRequest)?;
+                let filter_phone = filter_phone.map_err(Error::InvalidRequest)?;
+                let filter_tags_0_key = filter_tags_0_key.map_err(Error::InvalidRequest)?;
+                let filter_tags_0_value = filter_tags_0_value.map_err(Error::InvalidRequest)?;
+                let filter_timezone = filter_timezone.map_err(Error::InvalidRequest)?;
+                let order_by = order_by.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/users",
                 )
-                .query(&progenitor_client::QueryParam::new("amount", &amount))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[active]",
-                    &filter_active,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[company]",
-                    &filter_company,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[created_at]",
-                    &filter_created_at,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[email]",
-                    &filter_email,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[id]",
-                    &filter_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[language]",
-                    &filter_language,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[last_login]",
-                    &filter_last_login,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[name]",
-                    &filter_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[phone]",
-                    &filter_phone,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[tags][0][key]",
-                    &filter_tags_0_key,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[tags][0][value]",
-                    &filter_tags_0_value,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[timezone]",
-                    &filter_timezone,
-                ))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("amount", &amount))
+                    .query(&progenitor_client::QueryParam::new("fields", &fields))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[active]",
+                        &filter_active,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[company]",
+                        &filter_company,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[created_at]",
+                        &filter_created_at,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[email]",
+                        &filter_email,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[id]",
+                        &filter_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[language]",
+                        &filter_language,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[last_login]",
+                        &filter_last_login,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[name]",
+                        &filter_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[phone]",
+                        &filter_phone,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[tags][0][key]",
+                        &filter_tags_0_key,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[tags][0][value]",
+                        &filter_tags_0_value,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "filter[timezone]",
+                        &filter_timezone,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::create_run_user`]
@@ -35778,49 +34813,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/run/users`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateRunUserReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::CreateRunUserReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 23usize,
                 id: "create_run_user",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateRunUserRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/run/users",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::CreateRunUserRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/run/users",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_run_user`]
@@ -35848,43 +34878,36 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/run/users/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RunUserReply>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RunUserReply>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 91usize,
                 id: "get_run_user",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/users/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/users/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::edit_run_user`]
@@ -35934,49 +34957,42 @@ pub mod builder {
             self
         }
         /// Sends a `PUT` request to `/run/users/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 62usize,
                 id: "edit_run_user",
             };
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::EditRunUserRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/users/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::EditRunUserRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/users/{}", encode_path(&id.to_string())),
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::delete_run_user`]
@@ -36004,43 +35020,36 @@ pub mod builder {
             self
         }
         /// Sends a `DELETE` request to `/run/users/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ResultMessage>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 44usize,
                 id: "delete_run_user",
             };
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/users/{}", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/users/{}", encode_path(&id.to_string())),
                 )
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::get_run_user_token`]
@@ -36079,9 +35088,11 @@ pub mod builder {
             self
         }
         /// Sends a `GET` request to `/run/users/{id}/login`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::RunUserSession>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RunUserSession>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 92usize,
                 id: "get_run_user_token",
@@ -36091,40 +35102,31 @@ pub mod builder {
                 id,
                 expire_time,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::endpoint(
-                client.inner(),
-                &client.baseurl,
-                &format!("/run/users/{}/login", encode_path(&id.to_string())),
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let id = id.map_err(Error::InvalidRequest)?;
+                let expire_time = expire_time.map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    &format!("/run/users/{}/login", encode_path(&id.to_string())),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "expire_time",
-                    &expire_time,
-                ))
-                .build()?;
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "expire_time",
+                        &expire_time,
+                    ))
+                    .build()?;
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
 }

@@ -2020,49 +2020,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/transactional_messages/send_mms`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 0usize,
                 id: "send_mms",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::SendMmsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/transactional_messages/send_mms",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::SendMmsRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/transactional_messages/send_mms",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_sms`]
@@ -2099,49 +2092,42 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/transactional_messages/send_sms`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 1usize,
                 id: "send_sms",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::SendSmsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/transactional_messages/send_sms",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| types::SendSmsRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/transactional_messages/send_sms",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::send_whatsapp`]
@@ -2180,49 +2166,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/transactional_messages/send_whatsapp`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 2usize,
                 id: "send_whatsapp",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::SendWhatsappRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/transactional_messages/send_whatsapp",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::SendWhatsappRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/transactional_messages/send_whatsapp",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
     /// Builder for [`Client::upload_whatsapp_template`]
@@ -2264,51 +2245,44 @@ pub mod builder {
             self
         }
         /// Sends a `POST` request to `/whatsapp_template/upload`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::AcceptedResponse>, Error<::portico::WireError>>,
+        > + 'a {
             let operation = ::portico::OperationRef {
                 index: 3usize,
                 id: "upload_whatsapp_template",
             };
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::UploadWhatsappTemplateRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = ::portico::transport::fixed_endpoint(
-                client.inner(),
-                &client.baseurl,
-                operation,
-                "/whatsapp_template/upload",
-            )
-            .map_err(Error::InvalidRequest)?;
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                let body = body
+                    .and_then(|v| {
+                        types::UploadWhatsappTemplateRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = ::portico::transport::fixed_endpoint(
+                    client.inner(),
+                    &client.baseurl,
+                    operation,
+                    "/whatsapp_template/upload",
                 )
-                .json(&body)
-                .build()?;
-            #[allow(dropping_copy_types)]
-            drop(body);
-            let response =
-                ::portico::transport::exec(client.inner(), &client.client, request, operation)
-                    .await?;
-            match response.status().as_u16() {
-                200..=299 => ::portico::transport::decode(client.inner(), response),
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(Error::InvalidRequest)?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                #[allow(dropping_copy_types)]
+                drop(body);
+                Ok(request)
+            })();
+            ::portico::transport::call(client.inner(), &client.client, request, operation)
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Envelopes: providers that wrap every body as `{<status>: <ok>, <result>: …}` (Nango, TagoIO).
-//! The exec hook opens each 2xx body here, so that generated methods return the result, and a
+//! Each call opens its 2xx body here, so that generated methods return the result, and a
 //! status other than `ok` becomes an error whatever the HTTP status says.
 
 use std::fmt;

@@ -1,8 +1,9 @@
 //! One error type for every provider.
 //!
-//! Every failure of a generated method converts into [`Error`] with `?`. The runtime's exec hook
-//! sees each reply before the generated code parses it, so it classifies failures there and hands
-//! the generated code a [`WireError`]; the conversion below only unpacks it.
+//! Every failure of a generated method converts into [`Error`] with `?`. The runtime
+//! ([`crate::transport::call`]) sees each reply before it is decoded, so it classifies failures
+//! there and returns a [`WireError`] in the generated method's error; the conversion below only
+//! unpacks it.
 
 use std::fmt;
 use std::time::Duration;
@@ -191,7 +192,8 @@ pub struct Error {
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
-/// The failure as the exec hook hands it to generated code, in place of the provider's error body.
+/// The failure as the runtime returns it from a generated method, in place of the provider's
+/// error body.
 ///
 /// You do not build or read this yourself: convert the generated method's error into [`Error`] with
 /// `?` (or `Error::from`). It is public only because it appears in generated signatures.
@@ -400,8 +402,8 @@ impl From<progenitor_client::Error<WireError>> for Error {
             // A builder argument was missing or invalid: nothing was sent.
             E::InvalidRequest(message) => Error::new(ErrorKind::InvalidArgument, message),
             E::Custom(message) => Error::new(ErrorKind::InvalidArgument, message),
-            // The exec hook turns transport failures into replies, so these are rare; keep what
-            // reqwest says (its text names the URL, never a header).
+            // The runtime reports transport failures as `ErrorResponse`, so these are rare; keep
+            // what reqwest says (its text names the URL, never a header).
             E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
                 let kind = if e.is_timeout() {
                     ErrorKind::Timeout

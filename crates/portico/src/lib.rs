@@ -7,7 +7,7 @@
 //! - [`config`]: credentials, base URL, User-Agent, timeouts, call options, and the
 //!   [`ClientBuilder`];
 //! - [`error`]: one [`Error`] type, with kind, status, provider code and message, request id;
-//! - [`transport`]: the exec hook through which every request passes, and [`CallStats`];
+//! - [`transport`]: the call through which every request passes, and [`CallStats`];
 //! - [`retry`]: which failures are retried and after how long, so that nothing is sent twice;
 //! - client-side rate limits at each provider's documented rate (a private module behind the
 //!   builder's [`rate_limits`](ClientBuilder::rate_limits));
@@ -45,7 +45,7 @@ pub use provider::{
     QueryArrays, RateLimitRule, ResetFormat, RouteLimit, UserCredential,
 };
 pub use retry::RetryPolicy;
-pub use transport::{CallStats, exec};
+pub use transport::CallStats;
 
 /// Re-exports for generated code and macros; not part of the public API.
 #[doc(hidden)]

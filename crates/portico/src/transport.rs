@@ -1,15 +1,15 @@
-//! The exec hook: every request of every generated client passes through [`exec`], which sees the
-//! real status and bytes before the generated code parses them.
+//! Calls: every request of every generated method passes through [`call`], which sends it and
+//! decodes the reply.
 //!
 //! On the way out it sets the credential and User-Agent and adds an idempotency key where the
 //! operation takes one. Then it runs the call:
 //! each attempt waits for a rate-limit slot, is sent with the per-attempt timeout, and, if it
 //! fails in a way [`crate::retry`] allows, is retried after a backoff, all within the call's total
-//! timeout. On the way back, any failure (a transport error, an error status, a body that is not
-//! the JSON the operation promises) becomes a reply whose body is a [`WireError`]: the generated
-//! code then always takes its typed error path, and `?` turns that into [`crate::Error`] with the
-//! real status, the provider's code and message, the request id, a bounded body excerpt and the
-//! call's [`CallStats`].
+//! timeout. On the way back it sees the real status and bytes first: any failure (a transport
+//! error, an error status, a body that is not the JSON the operation promises) becomes a
+//! [`WireError`] in the generated method's error, and `?` turns that into [`crate::Error`] with
+//! the real status, the provider's code and message, the request id, a bounded body excerpt and
+//! the call's [`CallStats`].
 //!
 //! Tracing: one `portico.call` span per call (provider, operation, method, attempts, status,
 //! request id) and one `portico.attempt` span per attempt (attempt, the delay before it,
@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, USER_AGENT};
+use http::header::{HeaderMap, USER_AGENT};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument as _;
 use tracing::field::Empty;
@@ -29,9 +29,13 @@ use crate::limiter::Limiter;
 use crate::provider::{EnvelopeMode, Operation, OperationRef, Provider, QueryArrays};
 use crate::retry::{self, Failure};
 
-/// The status of the stand-in reply that carries a [`WireError`]. The generated code maps every
-/// 5xx to its error type; the real status, if any, travels inside the body.
-const CARRIER_STATUS: u16 = 599;
+/// The status of the `ErrorResponse` of a call that got no reply (not sent, connection failed,
+/// timed out); a failure with a reply has its real status. Either way the status, if any, is in
+/// the [`WireError`] too.
+const NO_REPLY_STATUS: http::StatusCode = match http::StatusCode::from_u16(599) {
+    Ok(status) => status,
+    Err(_) => http::StatusCode::BAD_GATEWAY,
+};
 
 /// The reply header in which a successful call's [`CallStats`] reach the caller.
 pub const STATS_HEADER: &str = "x-portico-stats";
@@ -126,7 +130,7 @@ pub fn endpoint(config: &Config, baseurl: &str, path: &str) -> Result<reqwest::U
 
 /// The URL of an operation whose path has no parameters: [`endpoint`]'s, made on the first call
 /// and cloned on the next ones (a clone is one allocation; setting the path parses it again).
-/// Generated code calls this for every such operation, naming it as in [`exec`].
+/// Generated code calls this for every such operation, naming it as in [`call`].
 ///
 /// ```
 /// # fn show(config: &portico::Config) -> Result<(), String> {
@@ -171,20 +175,33 @@ fn with_path(base: &reqwest::Url, path: &str) -> reqwest::Url {
     url
 }
 
-/// Sends one call for a generated client, with its retries. Generated methods call this with
-/// the [`OperationRef`] of their operation; not meant to be called directly.
+/// What a generated method returns: the decoded reply, or progenitor's `ErrorResponse` carrying
+/// the failure as a [`WireError`] (which `?` turns into [`crate::Error`]). Its error is large
+/// (clippy's `result_large_err`), but it is the generated signature's, passed on as it is.
+pub type Reply<T> =
+    Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>>;
+
+/// Sends one call of a generated method, with its retries, and decodes its reply as `T`.
+/// Generated methods call this with their request, or the reason it could not be built (a bad
+/// argument: returned as it is, with nothing sent), and the [`OperationRef`] of their operation;
+/// not meant to be called directly.
 ///
 /// The request is prepared (credential, User-Agent, idempotency key) when this is called; the
 /// future it returns is the call's attempts and nothing around them (each layer of `async`
 /// around a call is a future that is moved, whole, on every `.await` into it).
-pub fn exec<'a>(
+#[allow(clippy::result_large_err)]
+pub fn call<'a, T: serde::de::DeserializeOwned>(
     config: &'a Config,
     http: &'a reqwest::Client,
-    mut request: reqwest::Request,
+    request: Result<reqwest::Request, progenitor_client::Error<WireError>>,
     operation: OperationRef,
-) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<'a> {
+) -> impl Future<Output = Reply<T>> + use<'a, T> {
     use futures_util::FutureExt as _;
     use futures_util::future::Either;
+    let mut request = match request {
+        Ok(request) => request,
+        Err(invalid) => return Either::Left(std::future::ready(Err(invalid))),
+    };
     let provider = config.provider();
     let operation_id = operation.id;
     let operation = provider.find(operation).map(|(_, op)| op);
@@ -192,15 +209,8 @@ pub fn exec<'a>(
         Ok(keyed) => keyed,
         Err(wire) => {
             let stats = CallStats::default();
-            let carrier = give_up(
-                config,
-                &tracing::Span::none(),
-                *wire,
-                true,
-                stats,
-                HeaderMap::new(),
-            );
-            return Either::Left(std::future::ready(Ok(carrier)));
+            let failed = give_up(&tracing::Span::none(), wire, true, stats, HeaderMap::new());
+            return Either::Left(std::future::ready(reply(config, failed)));
         }
     };
     let repeatable = keyed || retry::idempotent_method(request.method());
@@ -216,7 +226,7 @@ pub fn exec<'a>(
     Either::Right(
         run(config, operation, http, request, repeatable, span.clone())
             .instrument(span)
-            .map(Ok),
+            .map(|ended| reply(config, ended)),
     )
 }
 
@@ -300,10 +310,14 @@ fn bracket_arrays(url: &mut reqwest::Url, arrays: &[&str]) {
 
 /// One reply, or one failure, of one attempt.
 enum Attempt {
-    /// The reply itself, its body read and kept in a [`ReadBody`] extension.
-    Success(reqwest::Response),
+    /// The reply and its whole body (the reply's own body stream is used up).
+    Success(reqwest::Response, Bytes),
     Failure(Failure, Box<WireError>, HeaderMap),
 }
+
+/// How a call ended: its successful reply and whole body, or its failure with the last reply's
+/// headers (rate limits, request id).
+type Ended = Result<(reqwest::Response, Bytes), (Box<WireError>, HeaderMap)>;
 
 /// The attempts of one call, until a success, a failure that is not retried, or the end of the
 /// call's time.
@@ -314,7 +328,7 @@ async fn run(
     mut request: reqwest::Request,
     repeatable: bool,
     call_span: tracing::Span,
-) -> reqwest::Response {
+) -> Ended {
     let options = *config.options();
     let policy = options.retry;
     let clock = config.clock();
@@ -354,9 +368,8 @@ async fn run(
                     );
                     wire.retry_after_ms = Some(needed.as_millis() as u64);
                     return give_up(
-                        config,
                         &call_span,
-                        wire,
+                        Box::new(wire),
                         never_sent,
                         stats,
                         HeaderMap::new(),
@@ -374,9 +387,8 @@ async fn run(
                 ),
             );
             return give_up(
-                config,
                 &call_span,
-                wire,
+                Box::new(wire),
                 never_sent,
                 stats,
                 HeaderMap::new(),
@@ -397,7 +409,7 @@ async fn run(
             .await;
         drop(permits);
         let (failure, mut wire, headers) = match outcome {
-            Attempt::Success(mut response) => {
+            Attempt::Success(mut response, body) => {
                 for limiter in &limiters {
                     limiter.succeeded();
                 }
@@ -414,7 +426,7 @@ async fn run(
                 response
                     .headers_mut()
                     .insert(STATS_HEADER_NAME, stats.header_value());
-                return response;
+                return Ok((response, body));
             }
             Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
         };
@@ -489,7 +501,7 @@ async fn run(
                     why,
                     "not retrying"
                 );
-                return give_up(config, &call_span, *wire, never_sent, stats, headers);
+                return give_up(&call_span, wire, never_sent, stats, headers);
             }
         }
     }
@@ -539,14 +551,12 @@ async fn attempt(
     };
     if status.is_success() {
         let Some(envelope) = &provider.envelope else {
-            response.extensions_mut().insert(ReadBody(body));
-            return Attempt::Success(response);
+            return Attempt::Success(response, body);
         };
         let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
         let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
             Ok(inner) => {
-                response.extensions_mut().insert(ReadBody(inner));
-                return Attempt::Success(response);
+                return Attempt::Success(response, inner);
             }
             Err(in_band) => in_band,
         };
@@ -602,26 +612,24 @@ async fn read_body(response: &mut reqwest::Response) -> reqwest::Result<Bytes> {
     Ok(whole.freeze())
 }
 
-/// The call's final failure, as the carrier reply the generated code reads.
+/// The call's final failure, recorded on its span.
 fn give_up(
-    config: &Config,
     call_span: &tracing::Span,
-    mut wire: WireError,
+    mut wire: Box<WireError>,
     never_sent: bool,
     stats: CallStats,
     headers: HeaderMap,
-) -> reqwest::Response {
-    let current = call_span;
-    current.record("attempts", stats.attempts);
+) -> Ended {
+    call_span.record("attempts", stats.attempts);
     if let Some(status) = wire.status {
-        current.record("status", status);
+        call_span.record("status", status);
     }
     if let Some(id) = &wire.request_id {
-        current.record("request_id", id.as_str());
+        call_span.record("request_id", id.as_str());
     }
     wire.not_sent = never_sent;
     wire.stats = stats;
-    carrier(config, wire, headers)
+    Err((wire, headers))
 }
 
 fn transport_failure(e: &reqwest::Error) -> WireError {
@@ -762,23 +770,31 @@ fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
     )
 }
 
-/// A reply carrying `wire` as JSON, with the original headers (rate limits, request id).
-fn carrier(config: &Config, mut wire: WireError, mut headers: HeaderMap) -> reqwest::Response {
+/// A call's end as the generated method returns it.
+#[allow(clippy::result_large_err)]
+fn reply<T: serde::de::DeserializeOwned>(config: &Config, ended: Ended) -> Reply<T> {
+    match ended {
+        Ok((response, body)) => decode(config, response, body),
+        Err((wire, headers)) => Err(failed(config, *wire, headers)),
+    }
+}
+
+/// progenitor's `ErrorResponse` carrying `wire`, with the last reply's headers (rate limits,
+/// request id) and its status ([`NO_REPLY_STATUS`] when there was no reply).
+fn failed(
+    config: &Config,
+    mut wire: WireError,
+    headers: HeaderMap,
+) -> progenitor_client::Error<WireError> {
     wire.provider = Some(config.provider().name.to_string());
     redact(config, &mut wire);
-    let body = serde_json::to_vec(&wire).unwrap_or_default();
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(http::header::CONTENT_ENCODING);
-    headers.remove(http::header::TRANSFER_ENCODING);
-    headers.insert(
-        CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    let mut response = http::Response::new(Bytes::from(body));
-    *response.status_mut() =
-        http::StatusCode::from_u16(CARRIER_STATUS).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    *response.headers_mut() = headers;
-    reqwest::Response::from(response)
+    let status = wire
+        .status
+        .and_then(|status| http::StatusCode::from_u16(status).ok())
+        .unwrap_or(NO_REPLY_STATUS);
+    progenitor_client::Error::ErrorResponse(progenitor_client::ResponseValue::new(
+        wire, status, headers,
+    ))
 }
 
 /// A server that echoes the credential must not put it into an error.
@@ -797,37 +813,17 @@ fn redact(config: &Config, wire: &mut WireError) {
     }
 }
 
-/// The body of a successful reply, read by [`attempt`] and kept beside the reply (whose own body
-/// stream it emptied), so that [`decode`] takes it as it is.
-#[derive(Clone)]
-struct ReadBody(Bytes);
-
-/// Decodes a successful reply as `T`. Generated code calls this instead of progenitor's own
-/// decoding so that a body of the wrong shape still reports the status, provider, request id and
-/// an excerpt of what arrived.
-///
-/// Not `async`: [`exec`] has already read the body of every successful reply, so there is nothing
-/// left to wait for (and no future for every call to carry). A reply that did not come through
-/// [`exec`] has no read body, and is a decode error saying so.
-// The error type is what progenitor's generated `send` returns, passed on as it is.
+/// Decodes a successful reply, whose whole body [`attempt`] read, as `T`; a body of the wrong
+/// shape still reports the status, provider, request id and an excerpt of what arrived.
 #[allow(clippy::result_large_err)]
-pub fn decode<T: serde::de::DeserializeOwned>(
+fn decode<T: serde::de::DeserializeOwned>(
     config: &Config,
     mut response: reqwest::Response,
-) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>> {
+    body: Bytes,
+) -> Reply<T> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let Some(ReadBody(body)) = response.extensions_mut().remove::<ReadBody>() else {
-        let mut wire = WireError::new(
-            ErrorKind::Decode,
-            "the reply's body was not read: it did not come through portico::transport::exec",
-        );
-        wire.status = Some(status.as_u16());
-        wire.provider = Some(config.provider().name.to_string());
-        return Err(progenitor_client::Error::ErrorResponse(
-            progenitor_client::ResponseValue::new(wire, status, headers),
-        ));
-    };
+    drop(response);
     // An empty body reads as JSON `null`, so that `Option` and `()` replies decode.
     match serde_json::from_slice(if body.is_empty() { b"null" } else { &body }) {
         Ok(value) => Ok(progenitor_client::ResponseValue::new(
@@ -865,25 +861,14 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
         .multipart(form)
         .build()
         .map_err(|e| {
-            crate::Error::new(
-                ErrorKind::InvalidArgument,
-                format!("cannot build the request: {e}"),
-            )
-        })?;
-    let response = exec(config, http, request, operation).await?;
-    if response.status().as_u16() == CARRIER_STATUS {
-        // The same path as generated methods: the carrier's body is a WireError.
-        let wire =
-            progenitor_client::ResponseValue::<WireError>::from_response::<WireError>(response)
-                .await?;
-        return Err(progenitor_client::Error::ErrorResponse(wire).into());
-    }
-    Ok(decode(config, response)?)
+            progenitor_client::Error::InvalidRequest(format!("cannot build the request: {e}"))
+        });
+    Ok(call(config, http, request, operation).await?)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{ReadBody, bracket_arrays, decode, retry_after_in_text, with_path};
+    use super::{bracket_arrays, decode, failed, retry_after_in_text, with_path};
     use crate::ErrorKind;
     use crate::provider::Provider;
     use std::time::Duration;
@@ -909,31 +894,62 @@ mod tests {
     }
 
     #[test]
-    fn decode_takes_the_body_exec_read_and_refuses_one_it_did_not() {
+    fn decode_reads_the_body_attempt_read_and_keeps_the_status_of_a_bad_one() {
         let Example(config) = crate::ClientBuilder::<Example>::new()
             .api_key("k")
             .build()
             .unwrap();
+        let body = |text: &'static str| bytes::Bytes::from_static(text.as_bytes());
 
-        let mut read = reply(201, "");
-        read.extensions_mut()
-            .insert(ReadBody(bytes::Bytes::from_static(br#"{"id":"e_1"}"#)));
-        let sent = decode::<Sent>(&config, read).unwrap();
+        // The reply's own body stream is used up by then: only the body beside it counts.
+        let sent = decode::<Sent>(&config, reply(201, "unread"), body(r#"{"id":"e_1"}"#)).unwrap();
         assert_eq!(sent.status().as_u16(), 201);
         assert_eq!(sent.into_inner(), Sent { id: "e_1".into() });
 
-        // Its own body is never read: only what exec read counts.
-        let unread = reply(200, r#"{"id":"e_2"}"#);
-        let Err(progenitor_client::Error::ErrorResponse(wire)) = decode::<Sent>(&config, unread)
+        // An empty body is JSON `null`: an `Option` reply is `None`.
+        let none = decode::<Option<Sent>>(&config, reply(204, ""), body("")).unwrap();
+        assert_eq!(none.into_inner(), None);
+
+        let Err(progenitor_client::Error::ErrorResponse(wire)) =
+            decode::<Sent>(&config, reply(200, ""), body(r#"{"name":"e_2"}"#))
         else {
-            panic!("a reply that skipped exec decoded");
+            panic!("a body of the wrong shape decoded");
         };
+        assert_eq!(wire.status().as_u16(), 200);
         let error = crate::Error::from_wire(wire.into_inner());
         assert_eq!(error.kind(), ErrorKind::Decode);
         assert_eq!(error.status(), Some(http::StatusCode::OK));
-        assert!(
-            error.to_string().contains("did not come through"),
-            "{error}"
+        assert_eq!(error.body_excerpt(), Some(r#"{"name":"e_2"}"#), "{error}");
+    }
+
+    #[test]
+    fn a_failure_keeps_its_reply_status_and_headers_and_never_the_key() {
+        let Example(config) = crate::ClientBuilder::<Example>::new()
+            .api_key("secret-key")
+            .build()
+            .unwrap();
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_static("req_1"));
+        let mut wire = crate::WireError::new(ErrorKind::Server, "echoed secret-key back");
+        wire.status = Some(503);
+        let progenitor_client::Error::ErrorResponse(reply) = failed(&config, wire, headers) else {
+            panic!("not an ErrorResponse");
+        };
+        assert_eq!(reply.status().as_u16(), 503);
+        assert_eq!(reply.headers()["x-request-id"], "req_1");
+        assert_eq!(reply.provider.as_deref(), Some("example"));
+        assert_eq!(reply.message, "echoed [REDACTED] back");
+
+        let unsent = crate::WireError::new(ErrorKind::Connection, "refused");
+        let progenitor_client::Error::ErrorResponse(reply) =
+            failed(&config, unsent, http::HeaderMap::new())
+        else {
+            panic!("not an ErrorResponse");
+        };
+        assert_eq!(
+            reply.status().as_u16(),
+            599,
+            "no reply, no status of its own"
         );
     }
 
