@@ -338,32 +338,29 @@ impl Clients {
 }
 
 /// A fresh UUID v4 as a header value, made the way Portico makes its own
-/// (`portico::retry`, private there): two SipHash draws from a per-call `RandomState` and the
-/// 36 characters written by hand, so that this diagnostic prices the key as Portico pays it.
+/// (`portico::retry`, private there): two SipHash draws from per-call `RandomState`s, the 36
+/// characters written by hand into a shared `Bytes`, so that this diagnostic prices the key as
+/// Portico pays it.
 fn idempotency_key() -> HeaderValue {
     use std::hash::{BuildHasher as _, Hasher as _};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let draw = || {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
         h.finish()
     };
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hi = (draw() & !0xf000) | 0x4000;
     let lo = (draw() & !(0b11 << 62)) | (0b10 << 62);
     let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
     let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
+    for (byte, at) in bytes.into_iter().zip(AT) {
         text[at] = HEX[usize::from(byte >> 4)];
         text[at + 1] = HEX[usize::from(byte & 0xf)];
-        at += 2;
     }
-    HeaderValue::from_bytes(&text).expect("hex digits and dashes")
+    HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(text)).expect("hex digits and dashes")
 }
 
 fn email_server() -> Server {

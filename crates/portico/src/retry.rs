@@ -221,20 +221,16 @@ pub(crate) fn random_unit() -> f64 {
 /// than with `format!`: it is made on every keyed call.
 pub(crate) fn idempotency_key() -> http::HeaderValue {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Where each byte's two digits go in 8-4-4-4-12: the dashes sit between.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let (hi, lo) = (random_u64(), random_u64());
     let hi = (hi & !0xf000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
     let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
-    // 8-4-4-4-12 hex digits: a dash before bytes 4, 6, 8 and 10.
     let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
+    for (byte, at) in bytes.into_iter().zip(AT) {
         text[at] = HEX[usize::from(byte >> 4)];
         text[at + 1] = HEX[usize::from(byte & 0xf)];
-        at += 2;
     }
     // Owned by the `Bytes` it is in from the start: the copies that go out with each attempt
     // share it, where a copied buffer would be moved to a shared one on the first copy.

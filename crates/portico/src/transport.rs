@@ -321,277 +321,291 @@ type Ended = Result<(reqwest::Response, Bytes), (Box<WireError>, HeaderMap)>;
 
 /// The attempts of one call, until a success, a failure that is not retried, or the end of the
 /// call's time.
-async fn run(
-    config: &Config,
-    operation: Option<&Operation>,
-    http: &reqwest::Client,
+fn run<'a>(
+    config: &'a Config,
+    operation: Option<&'a Operation>,
+    http: &'a reqwest::Client,
     mut request: reqwest::Request,
     repeatable: bool,
     call_span: tracing::Span,
-) -> Ended {
-    let options = *config.options();
-    let policy = options.retry;
-    let clock = config.clock();
-    let deadline = clock.now() + options.total_timeout;
-    // The client's limiter and the route's own, if it has one.
-    let route = operation.and_then(|op| config.route_limiter(op.id));
-    let limiters: Vec<&Limiter> = config.limiter().into_iter().chain(route).collect();
-    let mut stats = CallStats::default();
-    // Whether every attempt so far failed before anything was sent.
-    let mut never_sent = true;
-    let mut delay = Duration::ZERO;
-    loop {
-        // Kept for the next attempt; `None` once retries are used up or the body is a stream.
-        let spare = (stats.attempts < policy.max_retries)
-            .then(|| request.try_clone())
-            .flatten();
+) -> impl Future<Output = Ended> + use<'a> {
+    // An `async` block, not an `async fn`: an `async fn` keeps a second copy of its arguments
+    // (the request) in its future.
+    async move {
+        let options = config.options();
+        let policy = &options.retry;
+        let clock = config.clock();
+        let deadline = clock.now() + options.total_timeout;
+        // The client's limiter and the route's own, if it has one.
+        let route = operation.and_then(|op| config.route_limiter(op.id));
+        let limiters: Vec<&Limiter> = config.limiter().into_iter().chain(route).collect();
+        let mut stats = CallStats::default();
+        // Whether every attempt so far failed before anything was sent.
+        let mut never_sent = true;
+        let mut delay = Duration::ZERO;
+        loop {
+            // Kept for the next attempt; `None` once retries are used up or the body is a stream.
+            let spare = (stats.attempts < policy.max_retries)
+                .then(|| request.try_clone())
+                .flatten();
 
-        // Held until the attempt ends: the limiter dates the request by its end.
-        let mut permits = Vec::with_capacity(limiters.len());
-        for limiter in &limiters {
-            // Boxed: the wait's future is large, and every call's future would carry its room
-            // (and move it), limiter or not. Clients with limits pay an allocation per wait.
-            match Box::pin(limiter.acquire(clock, deadline)).await {
-                Ok(taken) => {
-                    stats.rate_limit_wait += taken.waited;
-                    delay += taken.waited;
-                    permits.push(taken);
-                }
-                Err(needed) => {
-                    let mut wire = WireError::new(
-                        ErrorKind::RateLimited,
-                        format!(
-                            "the client-side rate limit has no slot for {needed:.1?}, past the \
-                             call's total timeout of {:?}",
-                            options.total_timeout
-                        ),
-                    );
-                    wire.retry_after_ms = Some(needed.as_millis() as u64);
-                    return give_up(
-                        &call_span,
-                        Box::new(wire),
-                        never_sent,
-                        stats,
-                        HeaderMap::new(),
-                    );
-                }
-            }
-        }
-        let remaining = deadline.saturating_duration_since(clock.now());
-        if remaining.is_zero() {
-            let wire = WireError::new(
-                ErrorKind::Timeout,
-                format!(
-                    "the call's total timeout of {:?} ran out",
-                    options.total_timeout
-                ),
-            );
-            return give_up(
-                &call_span,
-                Box::new(wire),
-                never_sent,
-                stats,
-                HeaderMap::new(),
-            );
-        }
-        *request.timeout_mut() = Some(options.timeout.min(remaining));
-
-        stats.attempts += 1;
-        let span = tracing::debug_span!(
-            "portico.attempt",
-            attempt = stats.attempts,
-            delay_ms = delay.as_millis() as u64,
-            status = Empty,
-            request_id = Empty,
-        );
-        let outcome = attempt(config, operation, http, request, &span)
-            .instrument(span.clone())
-            .await;
-        drop(permits);
-        let (failure, mut wire, headers) = match outcome {
-            Attempt::Success(mut response, body) => {
-                for limiter in &limiters {
-                    limiter.succeeded();
-                }
-                if stats.attempts == 1 {
-                    config.budget().refund();
-                }
-                call_span.record("attempts", stats.attempts);
-                call_span.record("status", response.status().as_u16());
-                if !call_span.is_disabled()
-                    && let Some(id) = request_id(config.provider(), response.headers())
-                {
-                    call_span.record("request_id", id.as_str());
-                }
-                response
-                    .headers_mut()
-                    .insert(STATS_HEADER_NAME, stats.header_value());
-                return Ok((response, body));
-            }
-            Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
-        };
-        if failure != Failure::NotConnected {
-            never_sent = false;
-        }
-
-        // What the server asked: `Retry-After`, or on a 429 the rate-limit reset.
-        let hint = wire.retry_after_ms.map(Duration::from_millis).or_else(|| {
-            (wire.status == Some(429))
-                .then(|| wire.rate_limit.as_ref()?.reset_after)
-                .flatten()
-        });
-        if wire.status == Some(429) {
+            // Held until the attempt ends: the limiter dates the request by its end.
+            let mut permits = Vec::with_capacity(limiters.len());
             for limiter in &limiters {
-                limiter.throttled(clock.now(), hint);
-            }
-        }
-        if let Some(hint) = hint {
-            wire.retry_after_ms = Some(hint.as_millis() as u64);
-        }
-
-        let verdict = if !failure.retryable(repeatable) {
-            Err(if repeatable {
-                "not a retryable failure"
-            } else {
-                "the request may have been processed and is not safe to repeat"
-            })
-        } else if stats.attempts > policy.max_retries {
-            Err("no retries left")
-        } else {
-            match (spare, hint) {
-                (None, _) => Err("the request body cannot be sent twice"),
-                (Some(_), Some(hint)) if hint > policy.max_backoff => {
-                    Err("the server's wait is longer than the retry policy's max_backoff")
-                }
-                (Some(spare), hint) => {
-                    let wait = hint
-                        .unwrap_or_else(|| policy.backoff(stats.attempts, retry::random_unit()));
-                    if clock.now() + wait >= deadline {
-                        Err("the wait would end past the call's total timeout")
-                    } else if !config.budget().try_spend(failure.cost()) {
-                        Err("the client's retry budget is used up")
-                    } else {
-                        Ok((spare, wait))
+                // Boxed: the wait's future is large, and every call's future would carry its room
+                // (and move it), limiter or not. Clients with limits pay an allocation per wait.
+                match Box::pin(limiter.acquire(clock, deadline)).await {
+                    Ok(taken) => {
+                        stats.rate_limit_wait += taken.waited;
+                        delay += taken.waited;
+                        permits.push(taken);
+                    }
+                    Err(needed) => {
+                        let mut wire = WireError::new(
+                            ErrorKind::RateLimited,
+                            format!(
+                                "the client-side rate limit has no slot for {needed:.1?}, past the \
+                                 call's total timeout of {:?}",
+                                options.total_timeout
+                            ),
+                        );
+                        wire.retry_after_ms = Some(needed.as_millis() as u64);
+                        return give_up(
+                            &call_span,
+                            Box::new(wire),
+                            never_sent,
+                            stats,
+                            HeaderMap::new(),
+                        );
                     }
                 }
             }
-        };
-        match verdict {
-            Ok((spare, wait)) => {
-                tracing::debug!(
-                    attempt = stats.attempts,
-                    status = wire.status,
-                    kind = %wire.kind,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
+            let remaining = deadline.saturating_duration_since(clock.now());
+            if remaining.is_zero() {
+                let wire = WireError::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the call's total timeout of {:?} ran out",
+                        options.total_timeout
+                    ),
                 );
-                // The failed reply's headers are not needed past this point: not kept across the
-                // wait (a call's future would carry their room).
-                drop(headers);
-                clock.sleep(wait).await;
-                stats.retry_wait += wait;
-                delay = wait;
-                request = spare;
+                return give_up(
+                    &call_span,
+                    Box::new(wire),
+                    never_sent,
+                    stats,
+                    HeaderMap::new(),
+                );
             }
-            Err(why) => {
-                tracing::debug!(
-                    attempt = stats.attempts,
-                    status = wire.status,
-                    kind = %wire.kind,
-                    why,
-                    "not retrying"
-                );
-                return give_up(&call_span, wire, never_sent, stats, headers);
+            *request.timeout_mut() = Some(options.timeout.min(remaining));
+
+            stats.attempts += 1;
+            let span = tracing::debug_span!(
+                "portico.attempt",
+                attempt = stats.attempts,
+                delay_ms = delay.as_millis() as u64,
+                status = Empty,
+                request_id = Empty,
+            );
+            let outcome = attempt(config, operation, http, request, &span)
+                .instrument(span.clone())
+                .await;
+            drop(permits);
+            let (failure, mut wire, headers) = match outcome {
+                Attempt::Success(mut response, body) => {
+                    for limiter in &limiters {
+                        limiter.succeeded();
+                    }
+                    if stats.attempts == 1 {
+                        config.budget().refund();
+                    }
+                    call_span.record("attempts", stats.attempts);
+                    call_span.record("status", response.status().as_u16());
+                    if !call_span.is_disabled()
+                        && let Some(id) = request_id(config.provider(), response.headers())
+                    {
+                        call_span.record("request_id", id.as_str());
+                    }
+                    response
+                        .headers_mut()
+                        .insert(STATS_HEADER_NAME, stats.header_value());
+                    return Ok((response, body));
+                }
+                Attempt::Failure(failure, wire, headers) => (failure, wire, headers),
+            };
+            if failure != Failure::NotConnected {
+                never_sent = false;
+            }
+
+            // What the server asked: `Retry-After`, or on a 429 the rate-limit reset.
+            let hint = wire.retry_after_ms.map(Duration::from_millis).or_else(|| {
+                (wire.status == Some(429))
+                    .then(|| wire.rate_limit.as_ref()?.reset_after)
+                    .flatten()
+            });
+            if wire.status == Some(429) {
+                for limiter in &limiters {
+                    limiter.throttled(clock.now(), hint);
+                }
+            }
+            if let Some(hint) = hint {
+                wire.retry_after_ms = Some(hint.as_millis() as u64);
+            }
+
+            let verdict = if !failure.retryable(repeatable) {
+                Err(if repeatable {
+                    "not a retryable failure"
+                } else {
+                    "the request may have been processed and is not safe to repeat"
+                })
+            } else if stats.attempts > policy.max_retries {
+                Err("no retries left")
+            } else {
+                match (spare, hint) {
+                    (None, _) => Err("the request body cannot be sent twice"),
+                    (Some(_), Some(hint)) if hint > policy.max_backoff => {
+                        Err("the server's wait is longer than the retry policy's max_backoff")
+                    }
+                    (Some(spare), hint) => {
+                        let wait = hint.unwrap_or_else(|| {
+                            policy.backoff(stats.attempts, retry::random_unit())
+                        });
+                        if clock.now() + wait >= deadline {
+                            Err("the wait would end past the call's total timeout")
+                        } else if !config.budget().try_spend(failure.cost()) {
+                            Err("the client's retry budget is used up")
+                        } else {
+                            Ok((spare, wait))
+                        }
+                    }
+                }
+            };
+            match verdict {
+                Ok((spare, wait)) => {
+                    tracing::debug!(
+                        attempt = stats.attempts,
+                        status = wire.status,
+                        kind = %wire.kind,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    // The failed reply's headers are not needed past this point: not kept across the
+                    // wait (a call's future would carry their room).
+                    drop(headers);
+                    clock.sleep(wait).await;
+                    stats.retry_wait += wait;
+                    delay = wait;
+                    request = spare;
+                }
+                Err(why) => {
+                    tracing::debug!(
+                        attempt = stats.attempts,
+                        status = wire.status,
+                        kind = %wire.kind,
+                        why,
+                        "not retrying"
+                    );
+                    return give_up(&call_span, wire, never_sent, stats, headers);
+                }
             }
         }
     }
 }
 
 /// Sends one attempt and reads its whole reply.
-async fn attempt(
-    config: &Config,
-    operation: Option<&Operation>,
+fn attempt<'a>(
+    config: &'a Config,
+    operation: Option<&'a Operation>,
     http: &reqwest::Client,
     request: reqwest::Request,
-    span: &tracing::Span,
-) -> Attempt {
-    let provider = config.provider();
-    let mut response = match http.execute(request).await {
-        Ok(response) => response,
-        Err(e) => {
-            let failure = if e.is_connect() {
-                Failure::NotConnected
-            } else {
-                Failure::Transport {
-                    timeout: e.is_timeout(),
-                }
-            };
-            return Attempt::Failure(failure, Box::new(transport_failure(&e)), HeaderMap::new());
+    span: &'a tracing::Span,
+) -> impl Future<Output = Attempt> + use<'a> {
+    // Handed to reqwest now, outside the `async` block: the block then carries reqwest's small
+    // future instead of the request.
+    let sent = http.execute(request);
+    async move {
+        let provider = config.provider();
+        let mut response = match sent.await {
+            Ok(response) => response,
+            Err(e) => {
+                let failure = if e.is_connect() {
+                    Failure::NotConnected
+                } else {
+                    Failure::Transport {
+                        timeout: e.is_timeout(),
+                    }
+                };
+                return Attempt::Failure(
+                    failure,
+                    Box::new(transport_failure(&e)),
+                    HeaderMap::new(),
+                );
+            }
+        };
+        let status = response.status();
+        span.record("status", status.as_u16());
+        if !span.is_disabled()
+            && let Some(id) = request_id(provider, response.headers())
+        {
+            span.record("request_id", id.as_str());
         }
-    };
-    let status = response.status();
-    span.record("status", status.as_u16());
-    if !span.is_disabled()
-        && let Some(id) = request_id(provider, response.headers())
-    {
-        span.record("request_id", id.as_str());
-    }
-    let body = match read_body(&mut response).await {
-        Ok(body) => body,
-        Err(e) => {
+        let body = match read_body(&mut response).await {
+            Ok(body) => body,
+            Err(e) => {
+                let headers = std::mem::take(response.headers_mut());
+                let mut wire = transport_failure(&e);
+                wire.status = Some(status.as_u16());
+                wire.request_id = request_id(provider, &headers);
+                let failure = Failure::Transport {
+                    timeout: e.is_timeout(),
+                };
+                return Attempt::Failure(failure, Box::new(wire), headers);
+            }
+        };
+        if status.is_success() {
+            let Some(envelope) = &provider.envelope else {
+                return Attempt::Success(response, body);
+            };
+            let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
+            let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
+                Ok(inner) => {
+                    return Attempt::Success(response, inner);
+                }
+                Err(in_band) => in_band,
+            };
             let headers = std::mem::take(response.headers_mut());
-            let mut wire = transport_failure(&e);
-            wire.status = Some(status.as_u16());
-            wire.request_id = request_id(provider, &headers);
-            let failure = Failure::Transport {
-                timeout: e.is_timeout(),
+            let mut wire = match in_band {
+                Some(_) => provider_error(provider, status.as_u16(), &body),
+                None => WireError::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "the reply is not in {}'s envelope (no `{}` field)",
+                        provider.name, envelope.status
+                    ),
+                ),
+            };
+            fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
+            // Retried as the status it stands for: a server failure as a 500, a rate limit as a 429.
+            let stands_for = match wire.kind {
+                ErrorKind::Server => 500,
+                ErrorKind::RateLimited => 429,
+                _ => status.as_u16(),
+            };
+            let failure = Failure::Status {
+                status: stands_for,
+                kind: wire.kind,
             };
             return Attempt::Failure(failure, Box::new(wire), headers);
         }
-    };
-    if status.is_success() {
-        let Some(envelope) = &provider.envelope else {
-            return Attempt::Success(response, body);
-        };
-        let mode = operation.map_or(EnvelopeMode::Unwrap, |op| op.envelope);
-        let in_band = match crate::envelope::open(envelope, mode, body.clone()) {
-            Ok(inner) => {
-                return Attempt::Success(response, inner);
-            }
-            Err(in_band) => in_band,
-        };
         let headers = std::mem::take(response.headers_mut());
-        let mut wire = match in_band {
-            Some(_) => provider_error(provider, status.as_u16(), &body),
-            None => WireError::new(
-                ErrorKind::Decode,
-                format!(
-                    "the reply is not in {}'s envelope (no `{}` field)",
-                    provider.name, envelope.status
-                ),
-            ),
-        };
+        let mut wire = provider_error(provider, status.as_u16(), &body);
         fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
-        // Retried as the status it stands for: a server failure as a 500, a rate limit as a 429.
-        let stands_for = match wire.kind {
-            ErrorKind::Server => 500,
-            ErrorKind::RateLimited => 429,
-            _ => status.as_u16(),
-        };
         let failure = Failure::Status {
-            status: stands_for,
+            status: status.as_u16(),
             kind: wire.kind,
         };
-        return Attempt::Failure(failure, Box::new(wire), headers);
+        Attempt::Failure(failure, Box::new(wire), headers)
     }
-    let headers = std::mem::take(response.headers_mut());
-    let mut wire = provider_error(provider, status.as_u16(), &body);
-    fill_from_reply(config, &mut wire, status.as_u16(), &headers, &body);
-    let failure = Failure::Status {
-        status: status.as_u16(),
-        kind: wire.kind,
-    };
-    Attempt::Failure(failure, Box::new(wire), headers)
 }
 
 /// The whole body, read in place: the reply itself goes on to the generated code, so it is not
@@ -1115,5 +1129,53 @@ mod tests {
         assert_eq!(secs("Too many requests"), None);
         assert_eq!(secs("Retry-After: soon"), None);
         assert_eq!(secs("Retry-After:"), None);
+    }
+}
+#[cfg(test)]
+mod sizes_tmp {
+    #[test]
+    fn sizes() {
+        #[derive(Debug)]
+        struct Example(crate::Config);
+        impl crate::config::ProviderClient for Example {
+            const PROVIDER: &'static crate::Provider = crate::Provider::EXAMPLE;
+            fn from_parts(_: &str, _: reqwest::Client, config: crate::Config) -> Self {
+                Example(config)
+            }
+        }
+        let Example(config) = crate::ClientBuilder::<Example>::new()
+            .api_key("k")
+            .build()
+            .unwrap();
+        let http = reqwest::Client::new();
+        let req = || http.get("http://127.0.0.1:1/x").build().unwrap();
+        let f = super::run(&config, None, &http, req(), true, tracing::Span::none());
+        eprintln!("run {}", std::mem::size_of_val(&f));
+        let none = tracing::Span::none();
+        let a = super::attempt(&config, None, &http, req(), &none);
+        eprintln!("attempt {}", std::mem::size_of_val(&a));
+        let c = super::call::<()>(&config, &http, Ok(req()), crate::OperationRef::named("x"));
+        eprintln!("call {}", std::mem::size_of_val(&c));
+        eprintln!("request {}", std::mem::size_of::<reqwest::Request>());
+        eprintln!("options {}", std::mem::size_of::<crate::CallOptions>());
+        eprintln!("policy {}", std::mem::size_of::<crate::RetryPolicy>());
+        eprintln!("attempt_enum {}", std::mem::size_of::<super::Attempt>());
+        eprintln!("ended {}", std::mem::size_of::<super::Ended>());
+        eprintln!("instant {}", std::mem::size_of::<std::time::Instant>());
+        eprintln!("response {}", std::mem::size_of::<reqwest::Response>());
+        eprintln!("pending {}", std::mem::size_of_val(&http.execute(req())));
+        eprintln!("span {}", std::mem::size_of::<tracing::Span>());
+        eprintln!("wire {}", std::mem::size_of::<crate::WireError>());
+        eprintln!("reply {}", std::mem::size_of::<super::Reply<()>>());
+        eprintln!("headermap {}", std::mem::size_of::<http::HeaderMap>());
+        let mut r = reqwest::Response::from(http::Response::new(bytes::Bytes::new()));
+        eprintln!(
+            "read_body {}",
+            std::mem::size_of_val(&super::read_body(&mut r))
+        );
+        eprintln!(
+            "sleep {}",
+            std::mem::size_of_val(&config.clock().sleep(std::time::Duration::ZERO))
+        );
     }
 }
