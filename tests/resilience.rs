@@ -477,6 +477,80 @@ async fn idempotency_keys_one_per_call_kept_across_attempts_and_overridable() {
 }
 
 #[tokio::test]
+async fn a_retry_sends_the_same_request_again() {
+    let clock = ManualClock::new();
+    let same = |sent: &[portico_tests::fault::Recorded]| {
+        assert_eq!(sent.len(), 2, "one retry");
+        let (first, again) = (&sent[0], &sent[1]);
+        assert_eq!(again.method, first.method);
+        assert_eq!(again.path, first.path);
+        assert_eq!(again.headers, first.headers);
+        assert_eq!(again.body, first.body);
+    };
+
+    // A body, a header parameter and the caller's key.
+    let batch = Fault::json(
+        200,
+        &example("resend", "send_batch_emails").to_string(),
+        true,
+    );
+    let server = FaultServer::start(vec![Fault::html(503)], batch).await;
+    let client = resend(&server, &clock).build().unwrap();
+    let email = portico_resend::types::SendEmailRequest::builder()
+        .from("Acme <onboarding@acme.dev>")
+        .to(vec!["delivered@resend.dev".to_string()])
+        .subject("Welcome")
+        .text(Some("Hello".to_string()));
+    client
+        .send_batch_emails()
+        .idempotency_key("batch/42")
+        .x_batch_validation(portico_resend::types::BatchValidation::Permissive)
+        .body(vec![email.try_into().unwrap()])
+        .send()
+        .await
+        .unwrap();
+    let sent = server.requests();
+    same(&sent);
+    assert_eq!(sent[1].header("x-batch-validation"), Some("permissive"));
+    assert_eq!(sent[1].header("idempotency-key"), Some("batch/42"));
+    assert_eq!(sent[1].header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&sent[1].body).unwrap();
+    assert_eq!(body[0]["subject"], "Welcome");
+
+    // A query.
+    let list = Fault::json(200, &example("resend", "list_emails").to_string(), true);
+    let server = FaultServer::start(vec![Fault::html(502)], list).await;
+    let client = resend(&server, &clock).build().unwrap();
+    client
+        .list_emails()
+        .limit(std::num::NonZeroU64::new(5).unwrap())
+        .after("e_1")
+        .send()
+        .await
+        .unwrap();
+    let sent = server.requests();
+    same(&sent);
+    assert_eq!(sent[1].path, "/emails?after=e_1&limit=5");
+}
+
+#[tokio::test]
+async fn a_multipart_form_is_sent_once() {
+    let server = FaultServer::start(
+        vec![Fault::html(503)],
+        Fault::json(200, r#"{"object":"contact_import","id":"i_1"}"#, true),
+    )
+    .await;
+    let clock = ManualClock::new();
+    let client = resend(&server, &clock).build().unwrap();
+    let form = reqwest::multipart::Form::new().text("on_conflict", "skip");
+    let err = client.create_contact_import(form).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received(), 1, "a form is a stream: not sent twice");
+    assert!(clock.sleeps().is_empty());
+}
+
+#[tokio::test]
 async fn an_sms_without_a_key_is_never_sent_twice() {
     let ok = Fault::json(202, &example("tatango", "send_sms").to_string(), true);
     for fault in [

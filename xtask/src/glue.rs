@@ -14,8 +14,7 @@ use crate::facts::{
 };
 
 /// progenitor's tokens, adjusted: `Client::new` removed, open enums added, and each `send`
-/// rewritten by [`headers_on_the_request`], [`drop_serialized_bodies`], [`resolve_urls`] and
-/// [`call_portico_directly`].
+/// rewritten by [`headers_on_the_request`], [`resolve_urls`] and [`call_portico_directly`].
 pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, String> {
     let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| format!("progenitor output does not parse: {e}"))?;
@@ -55,7 +54,6 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
         }
     }
     let unversioned = headers_on_the_request(&mut file)?;
-    drop_serialized_bodies(&mut file);
     let resolved = resolve_urls(&mut file)?;
     let direct = call_portico_directly(&mut file, facts)?;
     explain_patterns(&mut file, &facts.pattern_messages);
@@ -224,30 +222,6 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
     }
 }
 
-/// In every `send` with a body, `drop(body)` right after the request is built. The typed body has
-/// been serialized into the request by then; it used to live until `send` returned, so every
-/// call held its body twice for the whole exchange (retries and waits included): a 40 MB
-/// attachment, for one.
-fn drop_serialized_bodies(file: &mut syn::File) {
-    use syn::visit_mut::VisitMut;
-    struct Release;
-    impl VisitMut for Release {
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            if let Some(body) = block.stmts.iter().position(|s| declares(s, "body"))
-                && let Some(request) = block.stmts.iter().position(|s| declares(s, "request"))
-                && body < request
-            {
-                block.stmts.insert(
-                    request + 1,
-                    syn::parse_quote!(#[allow(dropping_copy_types)] drop(body);),
-                );
-            }
-            syn::visit_mut::visit_block_mut(self, block);
-        }
-    }
-    Release.visit_file_mut(file);
-}
-
 /// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes
 /// `::portico::transport::endpoint(client.inner(), &client.baseurl, <the path>)`: the base URL
 /// parsed once per client instead of the whole URL, host and all, on every call. Returns how
@@ -411,6 +385,33 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
             syn::visit_mut::visit_expr_call_mut(self, call);
         }
     }
+    /// What makes the request borrows the checked arguments, so that it can make it again: the
+    /// serialized body is cloned (a shared buffer) and an optional header's value borrowed.
+    struct Again(usize);
+    impl VisitMut for Again {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            match expr {
+                syn::Expr::MethodCall(call)
+                    if call.method == "json" && text(&call.args) == "& body" =>
+                {
+                    let receiver = &call.receiver;
+                    *expr = syn::parse_quote!(#receiver
+                        .header(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .body(body.clone()));
+                    self.0 += 1;
+                }
+                syn::Expr::Let(taken) if matches!(&*taken.expr, syn::Expr::Path(_)) => {
+                    let value = &taken.expr;
+                    *taken.expr = syn::parse_quote!(&#value);
+                }
+                _ => {}
+            }
+        }
+    }
     impl VisitMut for Direct<'_> {
         fn visit_impl_item_fn_mut(&mut self, send: &mut syn::ImplItemFn) {
             let block = &mut send.block;
@@ -475,15 +476,41 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
             }
             block.stmts.truncate(tail);
             let parts = block.stmts.remove(0);
-            let prepare = std::mem::take(&mut block.stmts);
+            // Checking the arguments, up to the URL; making the request, from the URL on.
+            let Some(url) = block.stmts.iter().position(|s| declares(s, "url")) else {
+                self.error
+                    .get_or_insert(format!("`send` of {id:?} makes no `url`"));
+                return;
+            };
+            let mut make = block.stmts.split_off(url);
+            let mut check = std::mem::take(&mut block.stmts);
+            let has_body = check.iter().any(|s| declares(s, "body"));
+            if has_body {
+                check.push(syn::parse_quote!(
+                    let body = ::portico::transport::json_body(&body)?;
+                ));
+            }
+            let mut again = Again(0);
+            for stmt in &mut make {
+                again.visit_stmt_mut(stmt);
+            }
+            if again.0 != usize::from(has_body) {
+                self.error.get_or_insert(format!(
+                    "`send` of {id:?} does not send its body as `.json(&body)`"
+                ));
+                return;
+            }
             block.stmts = syn::parse_quote! {
                 let operation = #operation;
                 #parts
-                let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                    #(#prepare)*
-                    Ok(request)
+                let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                    #(#check)*
+                    Ok(move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        #(#make)*
+                        Ok(request)
+                    })
                 })();
-                ::portico::transport::call(client.inner(), &client.client, request, operation)
+                ::portico::transport::call(client.inner(), &client.client, recipe, operation)
             };
             send.sig.asyncness = None;
             send.sig.output =

@@ -4047,47 +4047,51 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let created_after = created_after.map_err(Error::InvalidRequest)?;
                 let cursor = cursor.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
                 let modified_after = modified_after.map_err(Error::InvalidRequest)?;
                 let name = name.map_err(Error::InvalidRequest)?;
                 let page_size = page_size.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/accounts",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/accounts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "created_after",
+                                &created_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "modified_after",
+                                &modified_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("name", &name))
+                            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "created_after",
-                        &created_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "modified_after",
-                        &modified_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_account`]
@@ -4134,32 +4138,39 @@ pub mod builder {
                 id: "create_account",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::AccountInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/accounts",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/accounts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_account`]
@@ -4213,31 +4224,35 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_account`]
@@ -4295,32 +4310,39 @@ pub mod builder {
                 id: "update_account",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::AccountUpdate::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/accounts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contacts`]
@@ -4446,7 +4468,7 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let account = account.map_err(Error::InvalidRequest)?;
                 let created_after = created_after.map_err(Error::InvalidRequest)?;
                 let cursor = cursor.map_err(Error::InvalidRequest)?;
@@ -4455,42 +4477,46 @@ pub mod builder {
                 let modified_after = modified_after.map_err(Error::InvalidRequest)?;
                 let name = name.map_err(Error::InvalidRequest)?;
                 let page_size = page_size.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/contacts",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/contacts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("account", &account))
+                            .query(&progenitor_client::QueryParam::new(
+                                "created_after",
+                                &created_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                            .query(&progenitor_client::QueryParam::new("email", &email))
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "modified_after",
+                                &modified_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("name", &name))
+                            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("account", &account))
-                    .query(&progenitor_client::QueryParam::new(
-                        "created_after",
-                        &created_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("email", &email))
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "modified_after",
-                        &modified_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_contact`]
@@ -4537,32 +4563,39 @@ pub mod builder {
                 id: "create_contact",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/contacts",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/contacts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -4616,31 +4649,35 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -4698,32 +4735,39 @@ pub mod builder {
                 id: "update_contact",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ContactInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/contacts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_opportunities`]
@@ -4825,47 +4869,51 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let created_after = created_after.map_err(Error::InvalidRequest)?;
                 let cursor = cursor.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
                 let modified_after = modified_after.map_err(Error::InvalidRequest)?;
                 let name = name.map_err(Error::InvalidRequest)?;
                 let page_size = page_size.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/opportunities",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/opportunities",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "created_after",
+                                &created_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "modified_after",
+                                &modified_after,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("name", &name))
+                            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "created_after",
-                        &created_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "modified_after",
-                        &modified_after,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_opportunity`]
@@ -4914,32 +4962,39 @@ pub mod builder {
                 id: "create_opportunity",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::OpportunityInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/opportunities",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/opportunities",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_opportunity`]
@@ -4993,31 +5048,35 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_opportunity`]
@@ -5077,32 +5136,39 @@ pub mod builder {
                 id: "update_opportunity",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/opportunities/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_users`]
@@ -5192,39 +5258,43 @@ pub mod builder {
                 name,
                 page_size,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let cursor = cursor.map_err(Error::InvalidRequest)?;
                 let email = email.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
                 let name = name.map_err(Error::InvalidRequest)?;
                 let page_size = page_size.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/crm/users",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/crm/users",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                            .query(&progenitor_client::QueryParam::new("email", &email))
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("name", &name))
+                            .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("email", &email))
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_user`]
@@ -5278,31 +5348,35 @@ pub mod builder {
                 id,
                 include_raw,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let include_raw = include_raw.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/crm/users/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/crm/users/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "include_raw",
+                                &include_raw,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "include_raw",
-                        &include_raw,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_user_token`]
@@ -5351,32 +5425,39 @@ pub mod builder {
                 id: "create_user_token",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::UserTokenRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/user-tokens",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/user-tokens",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_user_token`]
@@ -5414,26 +5495,30 @@ pub mod builder {
                 id: "delete_user_token",
             };
             let Self { client, user_token } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let user_token = user_token.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/user-tokens/{}", encode_path(&user_token.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
 }

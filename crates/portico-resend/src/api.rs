@@ -19496,32 +19496,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/api-keys",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/api-keys",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_api_key`]
@@ -19573,34 +19577,41 @@ pub mod builder {
                 id: "create_api_key",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateApiKeyRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/api-keys",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/api-keys",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_api_key`]
@@ -19638,26 +19649,30 @@ pub mod builder {
                 id: "delete_api_key",
             };
             let Self { client, api_key_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_api_key`]
@@ -19721,34 +19736,41 @@ pub mod builder {
                 api_key_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let api_key_id = api_key_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateApiKeyRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/api-keys/{}", encode_path(&api_key_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_audiences`]
@@ -19776,26 +19798,30 @@ pub mod builder {
                 id: "list_audiences",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/audiences",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/audiences",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_audience`]
@@ -19849,34 +19875,41 @@ pub mod builder {
                 id: "create_audience",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateAudienceRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/audiences",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/audiences",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_audience`]
@@ -19914,26 +19947,30 @@ pub mod builder {
                 id: "get_audience",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/audiences/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/audiences/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_audience`]
@@ -19971,26 +20008,30 @@ pub mod builder {
                 id: "delete_audience",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/audiences/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/audiences/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_automations`]
@@ -20067,34 +20108,38 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let status = status.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/automations",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/automations",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("status", &status))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_automation`]
@@ -20145,34 +20190,41 @@ pub mod builder {
                 id: "create_automation",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateAutomationRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/automations",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/automations",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_automation`]
@@ -20213,26 +20265,30 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_automation`]
@@ -20273,26 +20329,30 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_automation`]
@@ -20358,34 +20418,41 @@ pub mod builder {
                 automation_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateAutomationRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/automations/{}", encode_path(&automation_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::duplicate_automation`]
@@ -20426,29 +20493,33 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/automations/{}/duplicate",
-                        encode_path(&automation_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/automations/{}/duplicate",
+                                encode_path(&automation_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_automation_runs`]
@@ -20538,37 +20609,41 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let status = status.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/automations/{}/runs",
-                        encode_path(&automation_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/automations/{}/runs",
+                                encode_path(&automation_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("status", &status))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_automation_run`]
@@ -20621,31 +20696,35 @@ pub mod builder {
                 automation_id,
                 run_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
                 let run_id = run_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/automations/{}/runs/{}",
-                        encode_path(&automation_id.to_string()),
-                        encode_path(&run_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/automations/{}/runs/{}",
+                                encode_path(&automation_id.to_string()),
+                                encode_path(&run_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::stop_automation`]
@@ -20689,29 +20768,33 @@ pub mod builder {
                 client,
                 automation_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let automation_id = automation_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/automations/{}/stop",
-                        encode_path(&automation_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/automations/{}/stop",
+                                encode_path(&automation_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_broadcasts`]
@@ -20776,32 +20859,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/broadcasts",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/broadcasts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_broadcast`]
@@ -20852,34 +20939,41 @@ pub mod builder {
                 id: "create_broadcast",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateBroadcastRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/broadcasts",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/broadcasts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_broadcast`]
@@ -20917,26 +21011,30 @@ pub mod builder {
                 id: "get_broadcast",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_broadcast`]
@@ -20974,26 +21072,30 @@ pub mod builder {
                 id: "delete_broadcast",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_broadcast`]
@@ -21055,34 +21157,41 @@ pub mod builder {
                 id: "update_broadcast",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateBroadcastRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::cancel_broadcast`]
@@ -21120,26 +21229,30 @@ pub mod builder {
                 id: "cancel_broadcast",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}/cancel", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_broadcast_clicked_links`]
@@ -21219,32 +21332,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}/clicked-links", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_broadcast_recipients`]
@@ -21362,7 +21479,7 @@ pub mod builder {
                 limit,
                 type_,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
@@ -21370,33 +21487,37 @@ pub mod builder {
                 let email = email.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let type_ = type_.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}/recipients", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new(
+                                "bounce_type",
+                                &bounce_type,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("email", &email))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("type", &type_))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new(
-                        "bounce_type",
-                        &bounce_type,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("email", &email))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("type", &type_))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_broadcast`]
@@ -21461,34 +21582,41 @@ pub mod builder {
                 id: "send_broadcast",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::SendBroadcastRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/broadcasts/{}/send", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contact_properties`]
@@ -21553,32 +21681,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/contact-properties",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/contact-properties",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_contact_property`]
@@ -21630,34 +21762,41 @@ pub mod builder {
                 id: "create_contact_property",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/contact-properties",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/contact-properties",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_contact_property`]
@@ -21695,26 +21834,30 @@ pub mod builder {
                 id: "get_contact_property",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_contact_property`]
@@ -21752,26 +21895,30 @@ pub mod builder {
                 id: "delete_contact_property",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_contact_property`]
@@ -21834,34 +21981,41 @@ pub mod builder {
                 id: "update_contact_property",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateContactPropertyRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contact-properties/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contacts`]
@@ -21941,37 +22095,41 @@ pub mod builder {
                 limit,
                 segment_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/contacts",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/contacts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new(
+                                "segment_id",
+                                &segment_id,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new(
-                        "segment_id",
-                        &segment_id,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_contact`]
@@ -22022,34 +22180,41 @@ pub mod builder {
                 id: "create_contact",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateContactRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/contacts",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/contacts",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contact_imports`]
@@ -22130,34 +22295,38 @@ pub mod builder {
                 limit,
                 status,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let status = status.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/contacts/imports",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/contacts/imports",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("status", &status))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_contact_import`]
@@ -22195,26 +22364,30 @@ pub mod builder {
                 id: "get_contact_import",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/imports/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/imports/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contact_segments`]
@@ -22294,35 +22467,39 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let contact_id = contact_id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/contacts/{}/segments",
-                        encode_path(&contact_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/contacts/{}/segments",
+                                encode_path(&contact_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::add_contact_to_segment`]
@@ -22378,31 +22555,35 @@ pub mod builder {
                 contact_id,
                 segment_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let contact_id = contact_id.map_err(Error::InvalidRequest)?;
                 let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/contacts/{}/segments/{}",
-                        encode_path(&contact_id.to_string()),
-                        encode_path(&segment_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/contacts/{}/segments/{}",
+                                encode_path(&contact_id.to_string()),
+                                encode_path(&segment_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::remove_contact_from_segment`]
@@ -22458,31 +22639,35 @@ pub mod builder {
                 contact_id,
                 segment_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let contact_id = contact_id.map_err(Error::InvalidRequest)?;
                 let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/contacts/{}/segments/{}",
-                        encode_path(&contact_id.to_string()),
-                        encode_path(&segment_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/contacts/{}/segments/{}",
+                                encode_path(&contact_id.to_string()),
+                                encode_path(&segment_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_contact_topics`]
@@ -22562,32 +22747,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let contact_id = contact_id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_contact_topics`]
@@ -22657,34 +22846,41 @@ pub mod builder {
                 contact_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let contact_id = contact_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateContactTopicsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/{}/topics", encode_path(&contact_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -22722,26 +22918,30 @@ pub mod builder {
                 id: "get_contact",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -22779,26 +22979,30 @@ pub mod builder {
                 id: "delete_contact",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -22860,34 +23064,41 @@ pub mod builder {
                 id: "update_contact",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateContactRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/contacts/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/contacts/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_domains`]
@@ -22952,32 +23163,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/domains",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/domains",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_domain`]
@@ -23029,34 +23244,41 @@ pub mod builder {
                 id: "create_domain",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateDomainRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/domains",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/domains",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_domain_claim`]
@@ -23107,34 +23329,41 @@ pub mod builder {
                 id: "create_domain_claim",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateDomainClaimRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/domains/claim",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/domains/claim",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_domain`]
@@ -23172,26 +23401,30 @@ pub mod builder {
                 id: "get_domain",
             };
             let Self { client, domain_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_domain`]
@@ -23229,26 +23462,30 @@ pub mod builder {
                 id: "delete_domain",
             };
             let Self { client, domain_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_domain`]
@@ -23312,34 +23549,41 @@ pub mod builder {
                 domain_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateDomainRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/domains/{}", encode_path(&domain_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_domain_claim`]
@@ -23377,26 +23621,30 @@ pub mod builder {
                 id: "get_domain_claim",
             };
             let Self { client, domain_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/domains/{}/claim", encode_path(&domain_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::verify_domain_claim`]
@@ -23434,29 +23682,33 @@ pub mod builder {
                 id: "verify_domain_claim",
             };
             let Self { client, domain_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/domains/{}/claim/verify",
-                        encode_path(&domain_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/domains/{}/claim/verify",
+                                encode_path(&domain_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::verify_domain`]
@@ -23494,26 +23746,30 @@ pub mod builder {
                 id: "verify_domain",
             };
             let Self { client, domain_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/domains/{}/verify", encode_path(&domain_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_emails`]
@@ -23578,32 +23834,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/emails",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/emails",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_email`]
@@ -23667,39 +23927,46 @@ pub mod builder {
                 idempotency_key,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::SendEmailRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/emails",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/emails",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        if let Some(value) = &idempotency_key {
+                            request.headers_mut().append(
+                                ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                                value.to_string().try_into()?,
+                            );
+                        }
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                if let Some(value) = idempotency_key {
-                    request.headers_mut().append(
-                        ::reqwest::header::HeaderName::from_static("idempotency-key"),
-                        value.to_string().try_into()?,
-                    );
-                }
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_batch_emails`]
@@ -23769,44 +24036,51 @@ pub mod builder {
                 x_batch_validation,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
                 let x_batch_validation = x_batch_validation.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/emails/batch",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/emails/batch",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        if let Some(value) = &idempotency_key {
+                            request.headers_mut().append(
+                                ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                                value.to_string().try_into()?,
+                            );
+                        }
+                        if let Some(value) = &x_batch_validation {
+                            request.headers_mut().append(
+                                ::reqwest::header::HeaderName::from_static("x-batch-validation"),
+                                value.to_string().try_into()?,
+                            );
+                        }
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                if let Some(value) = idempotency_key {
-                    request.headers_mut().append(
-                        ::reqwest::header::HeaderName::from_static("idempotency-key"),
-                        value.to_string().try_into()?,
-                    );
-                }
-                if let Some(value) = x_batch_validation {
-                    request.headers_mut().append(
-                        ::reqwest::header::HeaderName::from_static("x-batch-validation"),
-                        value.to_string().try_into()?,
-                    );
-                }
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_email_metrics`]
@@ -23967,7 +24241,7 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let broadcast_id = broadcast_id.map_err(Error::InvalidRequest)?;
                 let dimensions = dimensions.map_err(Error::InvalidRequest)?;
                 let domain_id = domain_id.map_err(Error::InvalidRequest)?;
@@ -23977,46 +24251,50 @@ pub mod builder {
                 let metrics = metrics.map_err(Error::InvalidRequest)?;
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
                 let timezone = timezone.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/emails/metrics",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/emails/metrics",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "broadcast_id",
+                                &broadcast_id,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "dimensions",
+                                &dimensions,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("domain_id", &domain_id))
+                            .query(&progenitor_client::QueryParam::new("email_id", &email_id))
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new(
+                                "granularity",
+                                &granularity,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("metrics", &metrics))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "broadcast_id",
-                        &broadcast_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "dimensions",
-                        &dimensions,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("domain_id", &domain_id))
-                    .query(&progenitor_client::QueryParam::new("email_id", &email_id))
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new(
-                        "granularity",
-                        &granularity,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("metrics", &metrics))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_received_emails`]
@@ -24084,32 +24362,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/emails/receiving",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/emails/receiving",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_received_email`]
@@ -24147,26 +24429,30 @@ pub mod builder {
                 id: "get_received_email",
             };
             let Self { client, email_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/receiving/{}", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_received_email_attachments`]
@@ -24246,35 +24532,39 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/emails/receiving/{}/attachments",
-                        encode_path(&email_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/emails/receiving/{}/attachments",
+                                encode_path(&email_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_received_email_attachment`]
@@ -24327,31 +24617,35 @@ pub mod builder {
                 email_id,
                 attachment_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/emails/receiving/{}/attachments/{}",
-                        encode_path(&email_id.to_string()),
-                        encode_path(&attachment_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/emails/receiving/{}/attachments/{}",
+                                encode_path(&email_id.to_string()),
+                                encode_path(&attachment_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_email`]
@@ -24389,26 +24683,30 @@ pub mod builder {
                 id: "get_email",
             };
             let Self { client, email_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/{}", encode_path(&email_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/{}", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_email`]
@@ -24472,32 +24770,39 @@ pub mod builder {
                 email_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::UpdateEmailRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/{}", encode_path(&email_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/{}", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_email_attachments`]
@@ -24577,32 +24882,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/{}/attachments", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_email_attachment`]
@@ -24655,31 +24964,35 @@ pub mod builder {
                 email_id,
                 attachment_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/emails/{}/attachments/{}",
-                        encode_path(&email_id.to_string()),
-                        encode_path(&attachment_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/emails/{}/attachments/{}",
+                                encode_path(&email_id.to_string()),
+                                encode_path(&attachment_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::cancel_email`]
@@ -24717,26 +25030,30 @@ pub mod builder {
                 id: "cancel_email",
             };
             let Self { client, email_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/{}/cancel", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::share_email`]
@@ -24800,32 +25117,39 @@ pub mod builder {
                 email_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email_id = email_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ShareEmailRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/emails/{}/share", encode_path(&email_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/emails/{}/share", encode_path(&email_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_events`]
@@ -24890,32 +25214,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/events",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/events",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_event`]
@@ -24964,32 +25292,39 @@ pub mod builder {
                 id: "create_event",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::CreateEventRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/events",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/events",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_event`]
@@ -25038,32 +25373,39 @@ pub mod builder {
                 id: "send_event",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::SendEventRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/events/send",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/events/send",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_event`]
@@ -25101,26 +25443,30 @@ pub mod builder {
                 id: "get_event",
             };
             let Self { client, identifier } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let identifier = identifier.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/events/{}", encode_path(&identifier.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/events/{}", encode_path(&identifier.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_event`]
@@ -25158,26 +25504,30 @@ pub mod builder {
                 id: "delete_event",
             };
             let Self { client, identifier } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let identifier = identifier.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/events/{}", encode_path(&identifier.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/events/{}", encode_path(&identifier.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_event`]
@@ -25241,32 +25591,39 @@ pub mod builder {
                 identifier,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let identifier = identifier.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::UpdateEventRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/events/{}", encode_path(&identifier.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/events/{}", encode_path(&identifier.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_logs`]
@@ -25331,32 +25688,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/logs",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/logs",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_log`]
@@ -25394,26 +25755,30 @@ pub mod builder {
                 id: "get_log",
             };
             let Self { client, log_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let log_id = log_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/logs/{}", encode_path(&log_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/logs/{}", encode_path(&log_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_oauth_grants`]
@@ -25481,32 +25846,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/oauth/grants",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/oauth/grants",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::revoke_oauth_grant`]
@@ -25550,26 +25919,30 @@ pub mod builder {
                 client,
                 oauth_grant_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let oauth_grant_id = oauth_grant_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/oauth/grants/{}", encode_path(&oauth_grant_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_segments`]
@@ -25634,32 +26007,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/segments",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/segments",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_segment`]
@@ -25710,34 +26087,41 @@ pub mod builder {
                 id: "create_segment",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateSegmentRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/segments",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/segments",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_segment`]
@@ -25775,26 +26159,30 @@ pub mod builder {
                 id: "get_segment",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/segments/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/segments/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_segment`]
@@ -25832,26 +26220,30 @@ pub mod builder {
                 id: "delete_segment",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/segments/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/segments/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_suppressions`]
@@ -25928,34 +26320,38 @@ pub mod builder {
                 limit,
                 origin,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let origin = origin.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/suppressions",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/suppressions",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("origin", &origin))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("origin", &origin))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::add_suppression`]
@@ -26006,34 +26402,41 @@ pub mod builder {
                 id: "add_suppression",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::AddSuppressionRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/suppressions",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/suppressions",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::add_batch_suppressions`]
@@ -26088,34 +26491,41 @@ pub mod builder {
                 id: "add_batch_suppressions",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::AddBatchSuppressionsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/suppressions/batch/add",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/suppressions/batch/add",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_batch_suppressions`]
@@ -26170,35 +26580,42 @@ pub mod builder {
                 id: "delete_batch_suppressions",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::DeleteBatchSuppressionsRequest::try_from(v)
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/suppressions/batch/remove",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/suppressions/batch/remove",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_suppression`]
@@ -26239,26 +26656,30 @@ pub mod builder {
                 client,
                 suppression,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let suppression = suppression.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_suppression`]
@@ -26299,26 +26720,30 @@ pub mod builder {
                 client,
                 suppression,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let suppression = suppression.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/suppressions/{}", encode_path(&suppression.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_templates`]
@@ -26386,32 +26811,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/templates",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/templates",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_template`]
@@ -26462,34 +26891,41 @@ pub mod builder {
                 id: "create_template",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateTemplateRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/templates",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/templates",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_template`]
@@ -26527,26 +26963,30 @@ pub mod builder {
                 id: "get_template",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/templates/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/templates/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_template`]
@@ -26584,26 +27024,30 @@ pub mod builder {
                 id: "delete_template",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/templates/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/templates/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_template`]
@@ -26665,34 +27109,41 @@ pub mod builder {
                 id: "update_template",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateTemplateRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/templates/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/templates/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::duplicate_template`]
@@ -26730,26 +27181,30 @@ pub mod builder {
                 id: "duplicate_template",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/templates/{}/duplicate", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::publish_template`]
@@ -26787,26 +27242,30 @@ pub mod builder {
                 id: "publish_template",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/templates/{}/publish", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/templates/{}/publish", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_topics`]
@@ -26871,32 +27330,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/topics",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/topics",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_topic`]
@@ -26945,32 +27408,39 @@ pub mod builder {
                 id: "create_topic",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::CreateTopicRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/topics",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/topics",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_topic`]
@@ -27008,26 +27478,30 @@ pub mod builder {
                 id: "get_topic",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/topics/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/topics/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_topic`]
@@ -27065,26 +27539,30 @@ pub mod builder {
                 id: "delete_topic",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/topics/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/topics/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_topic`]
@@ -27144,32 +27622,39 @@ pub mod builder {
                 id: "update_topic",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::UpdateTopicRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/topics/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/topics/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -27234,32 +27719,36 @@ pub mod builder {
                 before,
                 limit,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let after = after.map_err(Error::InvalidRequest)?;
                 let before = before.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/webhooks",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/webhooks",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .query(&progenitor_client::QueryParam::new("before", &before))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("before", &before))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -27310,34 +27799,41 @@ pub mod builder {
                 id: "create_webhook",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/webhooks",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/webhooks",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_webhook`]
@@ -27375,26 +27871,30 @@ pub mod builder {
                 id: "get_webhook",
             };
             let Self { client, webhook_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -27432,26 +27932,30 @@ pub mod builder {
                 id: "delete_webhook",
             };
             let Self { client, webhook_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_webhook`]
@@ -27517,34 +28021,41 @@ pub mod builder {
                 webhook_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/webhooks/{}", encode_path(&webhook_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
 }

@@ -5479,32 +5479,39 @@ pub mod builder {
                 id: "create_brand",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::CreateBrandRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/brand/create",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/brand/create",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_brands`]
@@ -5558,30 +5565,34 @@ pub mod builder {
                 limit,
                 skip,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let skip = skip.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/brand/list",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/brand/list",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_brand`]
@@ -5619,26 +5630,30 @@ pub mod builder {
                 id: "get_brand",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/brand/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/brand/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_campaign`]
@@ -5692,34 +5707,41 @@ pub mod builder {
                 id: "create_campaign",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateCampaignRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/campaign/create",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/campaign/create",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5776,30 +5798,34 @@ pub mod builder {
                 limit,
                 skip,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let skip = skip.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/campaign/list",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/campaign/list",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_campaign`]
@@ -5837,26 +5863,30 @@ pub mod builder {
                 id: "get_campaign",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/campaign/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/campaign/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_campaign_webhooks`]
@@ -5897,26 +5927,30 @@ pub mod builder {
                 id: "list_campaign_webhooks",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_campaign_webhook`]
@@ -5982,34 +6016,41 @@ pub mod builder {
                 id: "create_campaign_webhook",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::CreateCampaignWebhookRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/campaign/{}/webhooks", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_messages`]
@@ -6103,36 +6144,40 @@ pub mod builder {
                 number,
                 skip,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let campaign = campaign.map_err(Error::InvalidRequest)?;
                 let direction = direction.map_err(Error::InvalidRequest)?;
                 let limit = limit.map_err(Error::InvalidRequest)?;
                 let number = number.map_err(Error::InvalidRequest)?;
                 let skip = skip.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/message/list",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/message/list",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("campaign", &campaign))
+                            .query(&progenitor_client::QueryParam::new("direction", &direction))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new("number", &number))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("campaign", &campaign))
-                    .query(&progenitor_client::QueryParam::new("direction", &direction))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("number", &number))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_message`]
@@ -6181,32 +6226,39 @@ pub mod builder {
                 id: "send_message",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::SendMessageRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/message/send",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/message/send",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_message`]
@@ -6244,26 +6296,30 @@ pub mod builder {
                 id: "get_message",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/message/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/message/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::buy_number`]
@@ -6312,32 +6368,39 @@ pub mod builder {
                 id: "buy_number",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::BuyNumberRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/v1/number/buy",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/v1/number/buy",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_webhook`]
@@ -6375,26 +6438,30 @@ pub mod builder {
                 id: "get_webhook",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -6435,26 +6502,30 @@ pub mod builder {
                 id: "delete_webhook",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::update_webhook`]
@@ -6519,34 +6590,41 @@ pub mod builder {
                 id: "update_webhook",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/v1/webhook/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
 }

@@ -22433,26 +22433,30 @@ pub mod builder {
                 id: "get_account",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_account`]
@@ -22501,32 +22505,39 @@ pub mod builder {
                 id: "edit_account",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::EditAccountRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_account`]
@@ -22577,34 +22588,41 @@ pub mod builder {
                 id: "create_account",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateAccountRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_account`]
@@ -22629,26 +22647,30 @@ pub mod builder {
                 id: "delete_account",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::confirm_account`]
@@ -22686,26 +22708,30 @@ pub mod builder {
                 id: "confirm_account",
             };
             let Self { client, token } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let token = token.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/account/confirm/{}", encode_path(&token.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/account/confirm/{}", encode_path(&token.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::login`]
@@ -22752,32 +22778,39 @@ pub mod builder {
                 id: "login",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account/login",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account/login",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::request_login_otp`]
@@ -22824,32 +22857,39 @@ pub mod builder {
                 id: "request_login_otp",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::LoginOtpRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account/login/otp",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account/login/otp",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::confirm_otp`]
@@ -22913,32 +22953,39 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let type_ = type_.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::OtpConfirmRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/account/otp/{}/confirm", encode_path(&type_.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::disable_otp`]
@@ -23004,34 +23051,41 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let type_ = type_.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/account/otp/{}/disable", encode_path(&type_.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::enable_otp`]
@@ -23097,34 +23151,41 @@ pub mod builder {
                 type_,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let type_ = type_.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::OtpCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/account/otp/{}/enable", encode_path(&type_.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::change_password`]
@@ -23175,34 +23236,41 @@ pub mod builder {
                 id: "change_password",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account/passwordreset",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account/passwordreset",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_password_reset`]
@@ -23240,26 +23308,30 @@ pub mod builder {
                 id: "send_password_reset",
             };
             let Self { client, email } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email = email.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/account/passwordreset/{}", encode_path(&email.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_profile_token_from_credentials`]
@@ -23313,34 +23385,41 @@ pub mod builder {
                 id: "create_profile_token_from_credentials",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CredentialsTokenRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/account/profile/token",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/account/profile/token",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::resend_confirmation`]
@@ -23378,29 +23457,33 @@ pub mod builder {
                 id: "resend_confirmation",
             };
             let Self { client, email } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let email = email.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/account/resend_confirmation/{}",
-                        encode_path(&email.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/account/resend_confirmation/{}",
+                                encode_path(&email.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_actions`]
@@ -23482,34 +23565,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/action",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/action",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_action`]
@@ -23558,34 +23645,41 @@ pub mod builder {
                 id: "create_action",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateActionRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/action",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/action",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_action`]
@@ -23623,26 +23717,30 @@ pub mod builder {
                 id: "get_action",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/action/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/action/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_action`]
@@ -23702,32 +23800,39 @@ pub mod builder {
                 id: "edit_action",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::EditActionRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/action/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/action/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_action`]
@@ -23765,26 +23870,30 @@ pub mod builder {
                 id: "delete_action",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/action/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/action/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_analyses`]
@@ -23866,34 +23975,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/analysis",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/analysis",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_analysis`]
@@ -23944,34 +24057,41 @@ pub mod builder {
                 id: "create_analysis",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateAnalysisRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/analysis",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/analysis",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_analysis`]
@@ -24009,26 +24129,30 @@ pub mod builder {
                 id: "get_analysis",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_analysis`]
@@ -24088,34 +24212,41 @@ pub mod builder {
                 id: "edit_analysis",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::EditAnalysisRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_analysis`]
@@ -24153,26 +24284,30 @@ pub mod builder {
                 id: "delete_analysis",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_analysis_download_url`]
@@ -24226,28 +24361,32 @@ pub mod builder {
                 id,
                 version,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let version = version.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}/download", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}/download", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("version", &version))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("version", &version))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::run_analysis`]
@@ -24307,32 +24446,39 @@ pub mod builder {
                 id: "run_analysis",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}/run", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}/run", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::run_analysis_from_widget`]
@@ -24420,39 +24566,46 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::RunAnalysisRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/analysis/{}/run/{}/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/analysis/{}/run/{}/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::generate_analysis_token`]
@@ -24490,26 +24643,30 @@ pub mod builder {
                 id: "generate_analysis_token",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}/token", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}/token", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::upload_analysis_script`]
@@ -24569,34 +24726,41 @@ pub mod builder {
                 id: "upload_analysis_script",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::UploadScriptRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/analysis/{}/upload", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/analysis/{}/upload", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_buckets`]
@@ -24678,34 +24842,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/bucket",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/bucket",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_bucket`]
@@ -24754,34 +24922,41 @@ pub mod builder {
                 id: "create_bucket",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateBucketRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/bucket",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/bucket",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_bucket`]
@@ -24819,26 +24994,30 @@ pub mod builder {
                 id: "get_bucket",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_bucket`]
@@ -24898,32 +25077,39 @@ pub mod builder {
                 id: "edit_bucket",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::EditBucketRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_bucket`]
@@ -24961,26 +25147,30 @@ pub mod builder {
                 id: "delete_bucket",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_bucket_data_amount`]
@@ -25018,26 +25208,30 @@ pub mod builder {
                 id: "get_bucket_data_amount",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}/data_amount", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_bucket_devices`]
@@ -25075,26 +25269,30 @@ pub mod builder {
                 id: "list_bucket_devices",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}/device", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}/device", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_bucket_variables`]
@@ -25174,35 +25372,39 @@ pub mod builder {
                 deleted,
                 resolve_origin_name,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let deleted = deleted.map_err(Error::InvalidRequest)?;
                 let resolve_origin_name = resolve_origin_name.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("deleted", &deleted))
+                            .query(&progenitor_client::QueryParam::new(
+                                "resolveOriginName",
+                                &resolve_origin_name,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("deleted", &deleted))
-                    .query(&progenitor_client::QueryParam::new(
-                        "resolveOriginName",
-                        &resolve_origin_name,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_bucket_variable`]
@@ -25265,34 +25467,41 @@ pub mod builder {
                 id: "delete_bucket_variable",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::DeleteBucketVariableRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/bucket/{}/variable", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_dashboards`]
@@ -25374,34 +25583,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/dashboard",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/dashboard",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_dashboard`]
@@ -25455,34 +25668,41 @@ pub mod builder {
                 id: "create_dashboard",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateDashboardRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/dashboard",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/dashboard",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_dashboard`]
@@ -25520,26 +25740,30 @@ pub mod builder {
                 id: "get_dashboard",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_dashboard`]
@@ -25601,34 +25825,41 @@ pub mod builder {
                 id: "edit_dashboard",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::EditDashboardRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_dashboard`]
@@ -25666,26 +25897,30 @@ pub mod builder {
                 id: "delete_dashboard",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_dashboard_analyses`]
@@ -25723,26 +25958,30 @@ pub mod builder {
                 id: "list_dashboard_analyses",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}/analysis", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_dashboard_devices`]
@@ -25780,26 +26019,30 @@ pub mod builder {
                 id: "list_dashboard_devices",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}/devices", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::duplicate_dashboard`]
@@ -25865,34 +26108,41 @@ pub mod builder {
                 id: "duplicate_dashboard",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::DuplicateDashboardRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}/duplicate", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_dashboard_public_token`]
@@ -25945,31 +26195,35 @@ pub mod builder {
                 id,
                 expire_time,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}/share/public", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "expire_time",
+                                &expire_time,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "expire_time",
-                        &expire_time,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_widget`]
@@ -26027,32 +26281,39 @@ pub mod builder {
                 id: "create_widget",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/dashboard/{}/widget", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_widget`]
@@ -26105,31 +26366,35 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/dashboard/{}/widget/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/dashboard/{}/widget/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_widget`]
@@ -26203,37 +26468,44 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::WidgetInput::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/dashboard/{}/widget/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/dashboard/{}/widget/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_widget`]
@@ -26286,31 +26558,35 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/dashboard/{}/widget/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/dashboard/{}/widget/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_widget_token`]
@@ -26363,31 +26639,35 @@ pub mod builder {
                 id,
                 widget_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/dashboard/{}/widget/{}/token",
-                        encode_path(&id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/dashboard/{}/widget/{}/token",
+                                encode_path(&id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_data`]
@@ -26617,7 +26897,7 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let details = details.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let function = function.map_err(Error::InvalidRequest)?;
@@ -26633,46 +26913,50 @@ pub mod builder {
                 let value = value.map_err(Error::InvalidRequest)?;
                 let values = values.map_err(Error::InvalidRequest)?;
                 let variables = variables.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/data",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/data",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("details", &details))
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("function", &function))
+                            .query(&progenitor_client::QueryParam::new("groups", &groups))
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .query(&progenitor_client::QueryParam::new("interval", &interval))
+                            .query(&progenitor_client::QueryParam::new(
+                                "ordination",
+                                &ordination,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("origins", &origins))
+                            .query(&progenitor_client::QueryParam::new("qty", &qty))
+                            .query(&progenitor_client::QueryParam::new("query", &query))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("value", &value))
+                            .query(&progenitor_client::QueryParam::new("values", &values))
+                            .query(&progenitor_client::QueryParam::new("variables", &variables))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("details", &details))
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("function", &function))
-                    .query(&progenitor_client::QueryParam::new("groups", &groups))
-                    .query(&progenitor_client::QueryParam::new("ids", &ids))
-                    .query(&progenitor_client::QueryParam::new("interval", &interval))
-                    .query(&progenitor_client::QueryParam::new(
-                        "ordination",
-                        &ordination,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("origins", &origins))
-                    .query(&progenitor_client::QueryParam::new("qty", &qty))
-                    .query(&progenitor_client::QueryParam::new("query", &query))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("value", &value))
-                    .query(&progenitor_client::QueryParam::new("values", &values))
-                    .query(&progenitor_client::QueryParam::new("variables", &variables))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_data`]
@@ -26710,30 +26994,37 @@ pub mod builder {
                 id: "edit_data",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/data",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/data",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_data`]
@@ -26771,30 +27062,37 @@ pub mod builder {
                 id: "send_data",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/data",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/data",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_data`]
@@ -26957,7 +27255,7 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let groups = groups.map_err(Error::InvalidRequest)?;
                 let ids = ids.map_err(Error::InvalidRequest)?;
@@ -26968,41 +27266,45 @@ pub mod builder {
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
                 let values = values.map_err(Error::InvalidRequest)?;
                 let variables = variables.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/data",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/data",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("groups", &groups))
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .query(&progenitor_client::QueryParam::new(
+                                "ordination",
+                                &ordination,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("qty", &qty))
+                            .query(&progenitor_client::QueryParam::new("query", &query))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("values", &values))
+                            .query(&progenitor_client::QueryParam::new("variables", &variables))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("groups", &groups))
-                    .query(&progenitor_client::QueryParam::new("ids", &ids))
-                    .query(&progenitor_client::QueryParam::new(
-                        "ordination",
-                        &ordination,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("qty", &qty))
-                    .query(&progenitor_client::QueryParam::new("query", &query))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("values", &values))
-                    .query(&progenitor_client::QueryParam::new("variables", &variables))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::export_data`]
@@ -27066,34 +27368,41 @@ pub mod builder {
                 output,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let output = output.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ExportDataRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/data/export",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/data/export",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .query(&progenitor_client::QueryParam::new("output", &output))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("output", &output))
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_widget_data`]
@@ -27194,42 +27503,46 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let overwrite = overwrite.map_err(Error::InvalidRequest)?;
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
                 let timezone = timezone.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/data/{}/{}",
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/data/{}/{}",
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("overwrite", &overwrite))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("overwrite", &overwrite))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_widget_data`]
@@ -27294,35 +27607,42 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/data/{}/{}",
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/data/{}/{}",
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_widget_data`]
@@ -27388,33 +27708,37 @@ pub mod builder {
                 widget_id,
                 ids,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let ids = ids.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/data/{}/{}",
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/data/{}/{}",
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("ids", &ids))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_widget_data`]
@@ -27479,35 +27803,42 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/data/{}/{}/data",
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/data/{}/{}/data",
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_widget_resource`]
@@ -27572,35 +27903,42 @@ pub mod builder {
                 widget_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let dashboard_id = dashboard_id.map_err(Error::InvalidRequest)?;
                 let widget_id = widget_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/data/{}/{}/resource",
-                        encode_path(&dashboard_id.to_string()),
-                        encode_path(&widget_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/data/{}/{}/resource",
+                                encode_path(&dashboard_id.to_string()),
+                                encode_path(&widget_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_devices`]
@@ -27846,7 +28184,7 @@ pub mod builder {
                 resolve_connector_name,
                 serial,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let filter_active = filter_active.map_err(Error::InvalidRequest)?;
@@ -27865,78 +28203,82 @@ pub mod builder {
                 let resolve_connector_name =
                     resolve_connector_name.map_err(Error::InvalidRequest)?;
                 let serial = serial.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/device",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/device",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[active]",
+                                &filter_active,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[connector]",
+                                &filter_connector,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[created_at]",
+                                &filter_created_at,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[id]",
+                                &filter_id,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[name]",
+                                &filter_name,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[network]",
+                                &filter_network,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[tags][0][key]",
+                                &filter_tags_0_key,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[tags][0][value]",
+                                &filter_tags_0_value,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[updated_at]",
+                                &filter_updated_at,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[visible]",
+                                &filter_visible,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .query(&progenitor_client::QueryParam::new(
+                                "resolveBucketName",
+                                &resolve_bucket_name,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "resolveConnectorName",
+                                &resolve_connector_name,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("serial", &serial))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[active]",
-                        &filter_active,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[connector]",
-                        &filter_connector,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[created_at]",
-                        &filter_created_at,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[id]",
-                        &filter_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[name]",
-                        &filter_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[network]",
-                        &filter_network,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[tags][0][key]",
-                        &filter_tags_0_key,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[tags][0][value]",
-                        &filter_tags_0_value,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[updated_at]",
-                        &filter_updated_at,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[visible]",
-                        &filter_visible,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new(
-                        "resolveBucketName",
-                        &resolve_bucket_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "resolveConnectorName",
-                        &resolve_connector_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("serial", &serial))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_device`]
@@ -27985,34 +28327,41 @@ pub mod builder {
                 id: "create_device",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateDeviceRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/device",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/device",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_params`]
@@ -28054,31 +28403,35 @@ pub mod builder {
                 client,
                 sent_status,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/device/params",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/device/params",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "sent_status",
+                                &sent_status,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "sent_status",
-                        &sent_status,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::mark_param_sent`]
@@ -28144,34 +28497,41 @@ pub mod builder {
                 param_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let param_id = param_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::MarkParamSentRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/params/{}", encode_path(&param_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/params/{}", encode_path(&param_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_device_token`]
@@ -28225,34 +28585,41 @@ pub mod builder {
                 id: "create_device_token",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateDeviceTokenRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/device/token",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/device/token",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_device_tokens`]
@@ -28346,34 +28713,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/token/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/token/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_device_token`]
@@ -28411,26 +28782,30 @@ pub mod builder {
                 id: "delete_device_token",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/token/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/token/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_device`]
@@ -28468,26 +28843,30 @@ pub mod builder {
                 id: "get_device",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_device`]
@@ -28547,32 +28926,39 @@ pub mod builder {
                 id: "edit_device",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::EditDeviceRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_device`]
@@ -28610,26 +28996,30 @@ pub mod builder {
                 id: "delete_device",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_device_chunks`]
@@ -28667,26 +29057,30 @@ pub mod builder {
                 id: "list_device_chunks",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/chunk", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/chunk", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::backup_device_chunk`]
@@ -28746,32 +29140,39 @@ pub mod builder {
                 id: "backup_device_chunk",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/chunk/backup", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::copy_device_chunk`]
@@ -28831,32 +29232,39 @@ pub mod builder {
                 id: "copy_device_chunk",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ChunkExportRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/chunk/copy", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_device_chunk`]
@@ -28909,31 +29317,35 @@ pub mod builder {
                 id,
                 chunk_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let chunk_id = chunk_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/device/{}/chunk/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&chunk_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/device/{}/chunk/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&chunk_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::convert_device`]
@@ -28995,34 +29407,41 @@ pub mod builder {
                 id: "convert_device",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::ConvertDeviceRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/convert", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/convert", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_device_data`]
@@ -29264,7 +29683,7 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let details = details.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
@@ -29281,45 +29700,49 @@ pub mod builder {
                 let value = value.map_err(Error::InvalidRequest)?;
                 let values = values.map_err(Error::InvalidRequest)?;
                 let variables = variables.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("details", &details))
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("function", &function))
+                            .query(&progenitor_client::QueryParam::new("groups", &groups))
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .query(&progenitor_client::QueryParam::new("interval", &interval))
+                            .query(&progenitor_client::QueryParam::new(
+                                "ordination",
+                                &ordination,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("origins", &origins))
+                            .query(&progenitor_client::QueryParam::new("qty", &qty))
+                            .query(&progenitor_client::QueryParam::new("query", &query))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("value", &value))
+                            .query(&progenitor_client::QueryParam::new("values", &values))
+                            .query(&progenitor_client::QueryParam::new("variables", &variables))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("details", &details))
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("function", &function))
-                    .query(&progenitor_client::QueryParam::new("groups", &groups))
-                    .query(&progenitor_client::QueryParam::new("ids", &ids))
-                    .query(&progenitor_client::QueryParam::new("interval", &interval))
-                    .query(&progenitor_client::QueryParam::new(
-                        "ordination",
-                        &ordination,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("origins", &origins))
-                    .query(&progenitor_client::QueryParam::new("qty", &qty))
-                    .query(&progenitor_client::QueryParam::new("query", &query))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("value", &value))
-                    .query(&progenitor_client::QueryParam::new("values", &values))
-                    .query(&progenitor_client::QueryParam::new("variables", &variables))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_device_data`]
@@ -29368,30 +29791,37 @@ pub mod builder {
                 id: "edit_device_data",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_device_data`]
@@ -29440,30 +29870,37 @@ pub mod builder {
                 id: "send_device_data",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_device_data`]
@@ -29638,7 +30075,7 @@ pub mod builder {
                 values,
                 variables,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let groups = groups.map_err(Error::InvalidRequest)?;
@@ -29650,40 +30087,44 @@ pub mod builder {
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
                 let values = values.map_err(Error::InvalidRequest)?;
                 let variables = variables.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("groups", &groups))
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .query(&progenitor_client::QueryParam::new(
+                                "ordination",
+                                &ordination,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("qty", &qty))
+                            .query(&progenitor_client::QueryParam::new("query", &query))
+                            .query(&progenitor_client::QueryParam::new("skip", &skip))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("values", &values))
+                            .query(&progenitor_client::QueryParam::new("variables", &variables))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("groups", &groups))
-                    .query(&progenitor_client::QueryParam::new("ids", &ids))
-                    .query(&progenitor_client::QueryParam::new(
-                        "ordination",
-                        &ordination,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("qty", &qty))
-                    .query(&progenitor_client::QueryParam::new("query", &query))
-                    .query(&progenitor_client::QueryParam::new("skip", &skip))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("values", &values))
-                    .query(&progenitor_client::QueryParam::new("variables", &variables))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::backup_device_data`]
@@ -29743,32 +30184,39 @@ pub mod builder {
                 id: "backup_device_data",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::DataBackupRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data/backup", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data/backup", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::restore_device_data`]
@@ -29828,32 +30276,39 @@ pub mod builder {
                 id: "restore_device_data",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::DataRestoreRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data/restore", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data/restore", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_device_data_amount`]
@@ -29891,26 +30346,30 @@ pub mod builder {
                 id: "get_device_data_amount",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/data_amount", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/data_amount", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::empty_device_data`]
@@ -29948,26 +30407,30 @@ pub mod builder {
                 id: "empty_device_data",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/empty", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/empty", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_device_params`]
@@ -30021,31 +30484,35 @@ pub mod builder {
                 id,
                 sent_status,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let sent_status = sent_status.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/params", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/params", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "sent_status",
+                                &sent_status,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "sent_status",
-                        &sent_status,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::set_device_params`]
@@ -30094,30 +30561,37 @@ pub mod builder {
                 id: "set_device_params",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/device/{}/params", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/device/{}/params", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_device_param`]
@@ -30170,31 +30644,35 @@ pub mod builder {
                 id,
                 param_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let param_id = param_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/device/{}/params/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&param_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/device/{}/params/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&param_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_files`]
@@ -30259,35 +30737,39 @@ pub mod builder {
                 path,
                 qty,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
                 let path = path.map_err(Error::InvalidRequest)?;
                 let qty = qty.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "pagination_token",
+                                &pagination_token,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("path", &path))
+                            .query(&progenitor_client::QueryParam::new("qty", &qty))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "pagination_token",
-                        &pagination_token,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("path", &path))
-                    .query(&progenitor_client::QueryParam::new("qty", &qty))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::move_files`]
@@ -30325,30 +30807,37 @@ pub mod builder {
                 id: "move_files",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::upload_files`]
@@ -30386,30 +30875,37 @@ pub mod builder {
                 id: "upload_files",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_files`]
@@ -30447,30 +30943,37 @@ pub mod builder {
                 id: "delete_files",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::copy_files`]
@@ -30508,30 +31011,37 @@ pub mod builder {
                 id: "copy_files",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files/copy",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files/copy",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_file_permission`]
@@ -30569,28 +31079,32 @@ pub mod builder {
                 id: "get_file_permission",
             };
             let Self { client, file } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let file = file.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files/permission",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files/permission",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("file", &file))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("file", &file))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::set_file_permissions`]
@@ -30628,30 +31142,37 @@ pub mod builder {
                 id: "set_file_permissions",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/files/permission",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/files/permission",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_info`]
@@ -30676,26 +31197,30 @@ pub mod builder {
                 id: "get_info",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/info",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/info",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_notifications`]
@@ -30790,39 +31315,43 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let filter_read = filter_read.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[read]",
+                                &filter_read,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[read]",
-                        &filter_read,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_notification`]
@@ -30874,34 +31403,41 @@ pub mod builder {
                 id: "create_notification",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateNotificationRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::mark_all_notifications_read`]
@@ -30926,26 +31462,30 @@ pub mod builder {
                 id: "mark_all_notifications_read",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification/markallread",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification/markallread",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::register_push_token`]
@@ -30994,34 +31534,41 @@ pub mod builder {
                 id: "register_push_token",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::RegisterPushRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification/push/register",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification/push/register",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::unregister_push_token`]
@@ -31072,34 +31619,41 @@ pub mod builder {
                 id: "unregister_push_token",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::UnregisterPushRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification/push/unregister",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification/push/unregister",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::mark_notifications_read`]
@@ -31150,34 +31704,41 @@ pub mod builder {
                 id: "mark_notifications_read",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::MarkNotificationsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/notification/read",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/notification/read",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_notification`]
@@ -31215,26 +31776,30 @@ pub mod builder {
                 id: "delete_notification",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/notification/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/notification/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::press_notification_button`]
@@ -31287,31 +31852,35 @@ pub mod builder {
                 id,
                 button_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let button_id = button_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/notification/{}/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&button_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/notification/{}/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&button_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_profiles`]
@@ -31336,26 +31905,30 @@ pub mod builder {
                 id: "list_profiles",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/profile",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/profile",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_profile`]
@@ -31422,7 +31995,7 @@ pub mod builder {
                 allocate_free_resources,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let allocate_free_resources =
                     allocate_free_resources.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -31430,32 +32003,39 @@ pub mod builder {
                         types::CreateProfileRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/profile",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/profile",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .query(&progenitor_client::QueryParam::new(
+                                "allocate_free_resources",
+                                &allocate_free_resources,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new(
-                        "allocate_free_resources",
-                        &allocate_free_resources,
-                    ))
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::switch_profile`]
@@ -31497,29 +32077,33 @@ pub mod builder {
                 client,
                 target_profile_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let target_profile_id = target_profile_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/switch/{}",
-                        encode_path(&target_profile_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/switch/{}",
+                                encode_path(&target_profile_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::accept_team_invitation`]
@@ -31557,26 +32141,30 @@ pub mod builder {
                 id: "accept_team_invitation",
             };
             let Self { client, token } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let token = token.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/team/accept/{}", encode_path(&token.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::decline_team_invitation`]
@@ -31614,26 +32202,30 @@ pub mod builder {
                 id: "decline_team_invitation",
             };
             let Self { client, token } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let token = token.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/team/decline/{}", encode_path(&token.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_profile`]
@@ -31671,26 +32263,30 @@ pub mod builder {
                 id: "get_profile",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_profile`]
@@ -31750,32 +32346,39 @@ pub mod builder {
                 id: "edit_profile",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::EditProfileRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_profile`]
@@ -31837,34 +32440,41 @@ pub mod builder {
                 id: "delete_profile",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::DeleteProfileRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_profile_addons`]
@@ -31902,26 +32512,30 @@ pub mod builder {
                 id: "get_profile_addons",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/addons", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/addons", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_profile_addons`]
@@ -31970,30 +32584,37 @@ pub mod builder {
                 id: "edit_profile_addons",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/addons", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/addons", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::start_audit_log_query`]
@@ -32107,7 +32728,7 @@ pub mod builder {
                 resource_name,
                 start_date,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let find = find.map_err(Error::InvalidRequest)?;
@@ -32115,39 +32736,43 @@ pub mod builder {
                 let resource_id = resource_id.map_err(Error::InvalidRequest)?;
                 let resource_name = resource_name.map_err(Error::InvalidRequest)?;
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/auditlog", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new("find", &find))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&progenitor_client::QueryParam::new(
+                                "resourceID",
+                                &resource_id,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "resourceName",
+                                &resource_name,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new("find", &find))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new(
-                        "resourceID",
-                        &resource_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "resourceName",
-                        &resource_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_audit_log_query`]
@@ -32200,31 +32825,35 @@ pub mod builder {
                 id,
                 query_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let query_id = query_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/auditlog/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&query_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/auditlog/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&query_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_backups`]
@@ -32302,32 +32931,36 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/backup", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/backup", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_backup`]
@@ -32365,26 +32998,30 @@ pub mod builder {
                 id: "create_backup",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/backup", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/backup", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_backup`]
@@ -32462,7 +33099,7 @@ pub mod builder {
                 backup_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let backup_id = backup_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -32470,31 +33107,38 @@ pub mod builder {
                         types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/backup/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&backup_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/backup/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&backup_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_backup_download_url`]
@@ -32572,7 +33216,7 @@ pub mod builder {
                 backup_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let backup_id = backup_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -32580,31 +33224,38 @@ pub mod builder {
                         types::BackupCredentialsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/backup/{}/download",
-                        encode_path(&id.to_string()),
-                        encode_path(&backup_id.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/backup/{}/download",
+                                encode_path(&id.to_string()),
+                                encode_path(&backup_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_profile_services`]
@@ -32666,34 +33317,41 @@ pub mod builder {
                 id: "edit_profile_services",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::ServiceConfigRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/service", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/service", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::test_profile_service`]
@@ -32769,37 +33427,44 @@ pub mod builder {
                 service,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let service = service.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::ServiceTestRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/service/test/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&service.to_string())
-                    ),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/service/test/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&service.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_profile_statistics`]
@@ -32901,42 +33566,46 @@ pub mod builder {
                 start_date,
                 timezone,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let date = date.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
                 let periodicity = periodicity.map_err(Error::InvalidRequest)?;
                 let start_date = start_date.map_err(Error::InvalidRequest)?;
                 let timezone = timezone.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/statistics", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/statistics", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("date", &date))
+                            .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                            .query(&progenitor_client::QueryParam::new(
+                                "periodicity",
+                                &periodicity,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "start_date",
+                                &start_date,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("timezone", &timezone))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("date", &date))
-                    .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                    .query(&progenitor_client::QueryParam::new(
-                        "periodicity",
-                        &periodicity,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "start_date",
-                        &start_date,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("timezone", &timezone))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_profile_summary`]
@@ -32990,31 +33659,35 @@ pub mod builder {
                 id,
                 only_amount,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let only_amount = only_amount.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/summary", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/summary", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "onlyAmount",
+                                &only_amount,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "onlyAmount",
-                        &only_amount,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_team_members`]
@@ -33052,26 +33725,30 @@ pub mod builder {
                 id: "list_team_members",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/team", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/team", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::invite_team_member`]
@@ -33129,32 +33806,39 @@ pub mod builder {
                 id: "invite_team_member",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::InviteRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/team", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/team", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::remove_team_member`]
@@ -33207,31 +33891,35 @@ pub mod builder {
                 id,
                 account_id,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/team/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&account_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/team/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&account_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_profile_tokens`]
@@ -33325,34 +34013,38 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/token", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/token", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_profile_token`]
@@ -33418,34 +34110,41 @@ pub mod builder {
                 id: "create_profile_token",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::CreateProfileTokenRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/profile/{}/token", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/profile/{}/token", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_profile_token`]
@@ -33494,31 +34193,35 @@ pub mod builder {
                 id: "delete_profile_token",
             };
             let Self { client, id, token } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let token = token.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/token/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&token.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/token/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&token.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::remove_profile_addon`]
@@ -33567,31 +34270,35 @@ pub mod builder {
                 id: "remove_profile_addon",
             };
             let Self { client, id, addon } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let addon = addon.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/profile/{}/{}",
-                        encode_path(&id.to_string()),
-                        encode_path(&addon.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/profile/{}/{}",
+                                encode_path(&id.to_string()),
+                                encode_path(&addon.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_run_settings`]
@@ -33616,26 +34323,30 @@ pub mod builder {
                 id: "get_run_settings",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_run_settings`]
@@ -33686,34 +34397,41 @@ pub mod builder {
                 id: "edit_run_settings",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::EditRunSettingsRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::regenerate_run_custom_domain`]
@@ -33751,29 +34469,33 @@ pub mod builder {
                 id: "regenerate_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!(
-                        "/run/customdomain/regenerate/{}",
-                        encode_path(&profile_id.to_string())
-                    ),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!(
+                                "/run/customdomain/regenerate/{}",
+                                encode_path(&profile_id.to_string())
+                            ),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_run_custom_domain`]
@@ -33811,26 +34533,30 @@ pub mod builder {
                 id: "get_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_run_custom_domain`]
@@ -33897,34 +34623,41 @@ pub mod builder {
                 profile_id,
                 body,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::CreateCustomDomainRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_run_custom_domain`]
@@ -33962,26 +34695,30 @@ pub mod builder {
                 id: "delete_run_custom_domain",
             };
             let Self { client, profile_id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let profile_id = profile_id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/customdomain/{}", encode_path(&profile_id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::test_run_email`]
@@ -34030,32 +34767,39 @@ pub mod builder {
                 id: "test_run_email",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::EmailTestRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/email_test",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/email_test",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_run_notification`]
@@ -34107,34 +34851,41 @@ pub mod builder {
                 id: "create_run_notification",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/notification",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/notification",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_run_notifications`]
@@ -34172,26 +34923,30 @@ pub mod builder {
                 id: "list_run_notifications",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/notification/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/notification/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_run_notification`]
@@ -34254,34 +35009,41 @@ pub mod builder {
                 id: "edit_run_notification",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| {
                         types::EditRunNotificationRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/notification/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/notification/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_run_notification`]
@@ -34319,26 +35081,30 @@ pub mod builder {
                 id: "delete_run_notification",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/notification/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/notification/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_run_saml`]
@@ -34363,26 +35129,30 @@ pub mod builder {
                 id: "get_run_saml",
             };
             let Self { client } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/sso/saml",
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/sso/saml",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_run_saml`]
@@ -34429,32 +35199,39 @@ pub mod builder {
                 id: "edit_run_saml",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::EditSamlRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/sso/saml",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/sso/saml",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::list_run_users`]
@@ -34685,7 +35462,7 @@ pub mod builder {
                 order_by,
                 page,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let amount = amount.map_err(Error::InvalidRequest)?;
                 let fields = fields.map_err(Error::InvalidRequest)?;
                 let filter_active = filter_active.map_err(Error::InvalidRequest)?;
@@ -34702,77 +35479,81 @@ pub mod builder {
                 let filter_timezone = filter_timezone.map_err(Error::InvalidRequest)?;
                 let order_by = order_by.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/users",
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/users",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new("amount", &amount))
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[active]",
+                                &filter_active,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[company]",
+                                &filter_company,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[created_at]",
+                                &filter_created_at,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[email]",
+                                &filter_email,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[id]",
+                                &filter_id,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[language]",
+                                &filter_language,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[last_login]",
+                                &filter_last_login,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[name]",
+                                &filter_name,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[phone]",
+                                &filter_phone,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[tags][0][key]",
+                                &filter_tags_0_key,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[tags][0][value]",
+                                &filter_tags_0_value,
+                            ))
+                            .query(&progenitor_client::QueryParam::new(
+                                "filter[timezone]",
+                                &filter_timezone,
+                            ))
+                            .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("amount", &amount))
-                    .query(&progenitor_client::QueryParam::new("fields", &fields))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[active]",
-                        &filter_active,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[company]",
-                        &filter_company,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[created_at]",
-                        &filter_created_at,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[email]",
-                        &filter_email,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[id]",
-                        &filter_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[language]",
-                        &filter_language,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[last_login]",
-                        &filter_last_login,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[name]",
-                        &filter_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[phone]",
-                        &filter_phone,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[tags][0][key]",
-                        &filter_tags_0_key,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[tags][0][value]",
-                        &filter_tags_0_value,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "filter[timezone]",
-                        &filter_timezone,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::create_run_user`]
@@ -34823,34 +35604,41 @@ pub mod builder {
                 id: "create_run_user",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::CreateRunUserRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/run/users",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/run/users",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_run_user`]
@@ -34888,26 +35676,30 @@ pub mod builder {
                 id: "get_run_user",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/users/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/users/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::edit_run_user`]
@@ -34967,32 +35759,39 @@ pub mod builder {
                 id: "edit_run_user",
             };
             let Self { client, id, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let body = body
                     .and_then(|v| types::EditRunUserRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/users/{}", encode_path(&id.to_string())),
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/users/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::delete_run_user`]
@@ -35030,26 +35829,30 @@ pub mod builder {
                 id: "delete_run_user",
             };
             let Self { client, id } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/users/{}", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/users/{}", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::get_run_user_token`]
@@ -35102,31 +35905,35 @@ pub mod builder {
                 id,
                 expire_time,
             } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let expire_time = expire_time.map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    &format!("/run/users/{}/login", encode_path(&id.to_string())),
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            &format!("/run/users/{}/login", encode_path(&id.to_string())),
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .query(&progenitor_client::QueryParam::new(
+                                "expire_time",
+                                &expire_time,
+                            ))
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "expire_time",
-                        &expire_time,
-                    ))
-                    .build()?;
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
 }

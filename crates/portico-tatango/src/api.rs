@@ -2030,32 +2030,39 @@ pub mod builder {
                 id: "send_mms",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::SendMmsRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/transactional_messages/send_mms",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/transactional_messages/send_mms",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_sms`]
@@ -2102,32 +2109,39 @@ pub mod builder {
                 id: "send_sms",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| types::SendSmsRequest::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/transactional_messages/send_sms",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/transactional_messages/send_sms",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::send_whatsapp`]
@@ -2176,34 +2190,41 @@ pub mod builder {
                 id: "send_whatsapp",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::SendWhatsappRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/transactional_messages/send_whatsapp",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/transactional_messages/send_whatsapp",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
     /// Builder for [`Client::upload_whatsapp_template`]
@@ -2255,34 +2276,41 @@ pub mod builder {
                 id: "upload_whatsapp_template",
             };
             let Self { client, body } = self;
-            let request = (move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+            let recipe = (move || -> Result<_, Error<::portico::WireError>> {
                 let body = body
                     .and_then(|v| {
                         types::UploadWhatsappTemplateRequest::try_from(v).map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
-                let url = ::portico::transport::fixed_endpoint(
-                    client.inner(),
-                    &client.baseurl,
-                    operation,
-                    "/whatsapp_template/upload",
+                let body = ::portico::transport::json_body(&body)?;
+                Ok(
+                    move || -> Result<::reqwest::Request, Error<::portico::WireError>> {
+                        let url = ::portico::transport::fixed_endpoint(
+                            client.inner(),
+                            &client.baseurl,
+                            operation,
+                            "/whatsapp_template/upload",
+                        )
+                        .map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(body.clone())
+                            .build()?;
+                        Ok(request)
+                    },
                 )
-                .map_err(Error::InvalidRequest)?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                #[allow(dropping_copy_types)]
-                drop(body);
-                Ok(request)
             })();
-            ::portico::transport::call(client.inner(), &client.client, request, operation)
+            ::portico::transport::call(client.inner(), &client.client, recipe, operation)
         }
     }
 }

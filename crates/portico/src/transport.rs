@@ -182,30 +182,40 @@ pub type Reply<T> =
     Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<WireError>>;
 
 /// Sends one call of a generated method, with its retries, and decodes its reply as `T`.
-/// Generated methods call this with their request, or the reason it could not be built (a bad
-/// argument: returned as it is, with nothing sent), and the [`OperationRef`] of their operation;
+/// Generated methods call this with the [`OperationRef`] of their operation and the recipe for
+/// their request, or the reason there is none (a bad argument: returned as it is, nothing sent);
 /// not meant to be called directly.
 ///
-/// The request is prepared (credential, User-Agent, idempotency key) when this is called; the
-/// future it returns is the call's attempts and nothing around them (each layer of `async`
+/// The recipe makes the request of each attempt: the first at once, the next ones only when a
+/// retry is decided, from the arguments it keeps (the body already serialized, so a large one is
+/// held once). No copy of a request is made in case of a retry. A recipe that cannot make another
+/// request (a streamed body) returns an error then, and the call ends with its last failure.
+///
+/// The first request is prepared (credential, User-Agent, idempotency key) when this is called;
+/// the future it returns is the call's attempts and nothing around them (each layer of `async`
 /// around a call is a future that is moved, whole, on every `.await` into it).
 #[allow(clippy::result_large_err)]
-pub fn call<'a, T: serde::de::DeserializeOwned>(
+pub fn call<'a, T, R>(
     config: &'a Config,
     http: &'a reqwest::Client,
-    request: Result<reqwest::Request, progenitor_client::Error<WireError>>,
+    recipe: Result<R, progenitor_client::Error<WireError>>,
     operation: OperationRef,
-) -> impl Future<Output = Reply<T>> + use<'a, T> {
+) -> impl Future<Output = Reply<T>> + use<'a, T, R>
+where
+    T: serde::de::DeserializeOwned,
+    R: FnMut() -> Result<reqwest::Request, progenitor_client::Error<WireError>> + 'a,
+{
     use futures_util::FutureExt as _;
     use futures_util::future::Either;
-    let mut request = match request {
-        Ok(request) => request,
+    let (mut recipe, mut request) = match recipe.and_then(|mut recipe| Ok((recipe()?, recipe))) {
+        Ok((request, recipe)) => (recipe, request),
         Err(invalid) => return Either::Left(std::future::ready(Err(invalid))),
     };
     let provider = config.provider();
     let operation_id = operation.id;
     let operation = provider.find(operation).map(|(_, op)| op);
-    let keyed = match prepare(config, operation, &mut request) {
+    let mut key = None;
+    let keyed = match prepare(config, operation, &mut request, &mut key) {
         Ok(keyed) => keyed,
         Err(wire) => {
             let stats = CallStats::default();
@@ -223,20 +233,49 @@ pub fn call<'a, T: serde::de::DeserializeOwned>(
         status = Empty,
         request_id = Empty,
     );
+    let next = move || {
+        let mut request = recipe().ok()?;
+        prepare(config, operation, &mut request, &mut key).ok()?;
+        Some(request)
+    };
     Either::Right(
-        run(config, operation, http, request, repeatable, span.clone())
-            .instrument(span)
-            .map(|ended| reply(config, ended)),
+        run(
+            config,
+            operation,
+            http,
+            request,
+            next,
+            repeatable,
+            span.clone(),
+        )
+        .instrument(span)
+        .map(|ended| reply(config, ended)),
     )
 }
 
+/// A JSON request body, serialized once for all the attempts of a call (generated code sends it
+/// with a `content-type: application/json` header).
+#[allow(clippy::result_large_err)]
+pub fn json_body<B: Serialize>(body: &B) -> Result<Bytes, progenitor_client::Error<WireError>> {
+    // Shared from the start: each attempt's request takes a cheap copy of it.
+    serde_json::to_vec(body)
+        .map(Bytes::from_owner)
+        .map_err(|e| {
+            progenitor_client::Error::InvalidRequest(format!(
+                "the body cannot be written as JSON: {e}"
+            ))
+        })
+}
+
 /// Credentials, User-Agent, idempotency key; `Ok(true)` when the request carries an idempotency
-/// key (the caller's or a new one). Fails, before anything is sent, when the operation needs the
-/// end user's credential and the client has none.
+/// key (the caller's or `key`, made on the first attempt and sent unchanged on the next ones).
+/// Fails, before anything is sent, when the operation needs the end user's credential and the
+/// client has none.
 fn prepare(
     config: &Config,
     operation: Option<&Operation>,
     request: &mut reqwest::Request,
+    key: &mut Option<http::HeaderValue>,
 ) -> Result<bool, Box<WireError>> {
     let headers = request.headers_mut();
     // Room for what is added here, and below by reqwest and hyper (Host, Content-Length) on
@@ -284,7 +323,7 @@ fn prepare(
         return Ok(false);
     };
     if let http::header::Entry::Vacant(slot) = request.headers_mut().entry(name) {
-        slot.insert(retry::idempotency_key());
+        slot.insert(key.get_or_insert_with(retry::idempotency_key).clone());
     }
     Ok(true)
 }
@@ -320,15 +359,18 @@ enum Attempt {
 type Ended = Result<(reqwest::Response, Bytes), (Box<WireError>, HeaderMap)>;
 
 /// The attempts of one call, until a success, a failure that is not retried, or the end of the
-/// call's time.
-fn run<'a>(
+/// call's time. `next` makes the request of a retry (`None` if it cannot).
+// Not an `async fn`: see the comment on its block.
+#[allow(clippy::manual_async_fn)]
+fn run<'a, N: FnMut() -> Option<reqwest::Request> + 'a>(
     config: &'a Config,
     operation: Option<&'a Operation>,
     http: &'a reqwest::Client,
     mut request: reqwest::Request,
+    mut next: N,
     repeatable: bool,
     call_span: tracing::Span,
-) -> impl Future<Output = Ended> + use<'a> {
+) -> impl Future<Output = Ended> + use<'a, N> {
     // An `async` block, not an `async fn`: an `async fn` keeps a second copy of its arguments
     // (the request) in its future.
     async move {
@@ -344,11 +386,6 @@ fn run<'a>(
         let mut never_sent = true;
         let mut delay = Duration::ZERO;
         loop {
-            // Kept for the next attempt; `None` once retries are used up or the body is a stream.
-            let spare = (stats.attempts < policy.max_retries)
-                .then(|| request.try_clone())
-                .flatten();
-
             // Held until the attempt ends: the limiter dates the request by its end.
             let mut permits = Vec::with_capacity(limiters.len());
             for limiter in &limiters {
@@ -460,28 +497,27 @@ fn run<'a>(
                 })
             } else if stats.attempts > policy.max_retries {
                 Err("no retries left")
+            } else if hint.is_some_and(|hint| hint > policy.max_backoff) {
+                Err("the server's wait is longer than the retry policy's max_backoff")
             } else {
-                match (spare, hint) {
-                    (None, _) => Err("the request body cannot be sent twice"),
-                    (Some(_), Some(hint)) if hint > policy.max_backoff => {
-                        Err("the server's wait is longer than the retry policy's max_backoff")
-                    }
-                    (Some(spare), hint) => {
-                        let wait = hint.unwrap_or_else(|| {
-                            policy.backoff(stats.attempts, retry::random_unit())
-                        });
-                        if clock.now() + wait >= deadline {
-                            Err("the wait would end past the call's total timeout")
-                        } else if !config.budget().try_spend(failure.cost()) {
+                let wait =
+                    hint.unwrap_or_else(|| policy.backoff(stats.attempts, retry::random_unit()));
+                if clock.now() + wait >= deadline {
+                    Err("the wait would end past the call's total timeout")
+                } else {
+                    // Made before the budget is spent: a request that cannot be made again (a
+                    // streamed body) ends the call without spending it.
+                    match next() {
+                        None => Err("the request cannot be made again (its body is a stream)"),
+                        Some(_) if !config.budget().try_spend(failure.cost()) => {
                             Err("the client's retry budget is used up")
-                        } else {
-                            Ok((spare, wait))
                         }
+                        Some(again) => Ok((again, wait)),
                     }
                 }
             };
             match verdict {
-                Ok((spare, wait)) => {
+                Ok((again, wait)) => {
                     tracing::debug!(
                         attempt = stats.attempts,
                         status = wire.status,
@@ -495,7 +531,7 @@ fn run<'a>(
                     clock.sleep(wait).await;
                     stats.retry_wait += wait;
                     delay = wait;
-                    request = spare;
+                    request = again;
                 }
                 Err(why) => {
                     tracing::debug!(
@@ -862,6 +898,7 @@ fn decode<T: serde::de::DeserializeOwned>(
 
 /// Sends a `multipart/form-data` operation through the same hook as every other call. progenitor
 /// cannot generate these, so the xtask emits a method that builds the form and calls this.
+#[allow(clippy::result_large_err)]
 pub async fn send_multipart<T: serde::de::DeserializeOwned>(
     config: &Config,
     http: &reqwest::Client,
@@ -870,14 +907,20 @@ pub async fn send_multipart<T: serde::de::DeserializeOwned>(
     form: reqwest::multipart::Form,
     operation: OperationRef,
 ) -> Result<progenitor_client::ResponseValue<T>, crate::Error> {
-    let request = http
-        .request(method, url)
-        .multipart(form)
-        .build()
-        .map_err(|e| {
-            progenitor_client::Error::InvalidRequest(format!("cannot build the request: {e}"))
-        });
-    Ok(call(config, http, request, operation).await?)
+    // A form is a stream: it is sent once, and the call is not retried.
+    let mut form = Some(form);
+    let recipe = move || {
+        let form = form.take().ok_or_else(|| {
+            progenitor_client::Error::InvalidRequest("a multipart form is sent once".into())
+        })?;
+        http.request(method.clone(), url.as_str())
+            .multipart(form)
+            .build()
+            .map_err(|e| {
+                progenitor_client::Error::InvalidRequest(format!("cannot build the request: {e}"))
+            })
+    };
+    Ok(call(config, http, Ok(recipe), operation).await?)
 }
 
 #[cfg(test)]
@@ -1129,53 +1172,5 @@ mod tests {
         assert_eq!(secs("Too many requests"), None);
         assert_eq!(secs("Retry-After: soon"), None);
         assert_eq!(secs("Retry-After:"), None);
-    }
-}
-#[cfg(test)]
-mod sizes_tmp {
-    #[test]
-    fn sizes() {
-        #[derive(Debug)]
-        struct Example(crate::Config);
-        impl crate::config::ProviderClient for Example {
-            const PROVIDER: &'static crate::Provider = crate::Provider::EXAMPLE;
-            fn from_parts(_: &str, _: reqwest::Client, config: crate::Config) -> Self {
-                Example(config)
-            }
-        }
-        let Example(config) = crate::ClientBuilder::<Example>::new()
-            .api_key("k")
-            .build()
-            .unwrap();
-        let http = reqwest::Client::new();
-        let req = || http.get("http://127.0.0.1:1/x").build().unwrap();
-        let f = super::run(&config, None, &http, req(), true, tracing::Span::none());
-        eprintln!("run {}", std::mem::size_of_val(&f));
-        let none = tracing::Span::none();
-        let a = super::attempt(&config, None, &http, req(), &none);
-        eprintln!("attempt {}", std::mem::size_of_val(&a));
-        let c = super::call::<()>(&config, &http, Ok(req()), crate::OperationRef::named("x"));
-        eprintln!("call {}", std::mem::size_of_val(&c));
-        eprintln!("request {}", std::mem::size_of::<reqwest::Request>());
-        eprintln!("options {}", std::mem::size_of::<crate::CallOptions>());
-        eprintln!("policy {}", std::mem::size_of::<crate::RetryPolicy>());
-        eprintln!("attempt_enum {}", std::mem::size_of::<super::Attempt>());
-        eprintln!("ended {}", std::mem::size_of::<super::Ended>());
-        eprintln!("instant {}", std::mem::size_of::<std::time::Instant>());
-        eprintln!("response {}", std::mem::size_of::<reqwest::Response>());
-        eprintln!("pending {}", std::mem::size_of_val(&http.execute(req())));
-        eprintln!("span {}", std::mem::size_of::<tracing::Span>());
-        eprintln!("wire {}", std::mem::size_of::<crate::WireError>());
-        eprintln!("reply {}", std::mem::size_of::<super::Reply<()>>());
-        eprintln!("headermap {}", std::mem::size_of::<http::HeaderMap>());
-        let mut r = reqwest::Response::from(http::Response::new(bytes::Bytes::new()));
-        eprintln!(
-            "read_body {}",
-            std::mem::size_of_val(&super::read_body(&mut r))
-        );
-        eprintln!(
-            "sleep {}",
-            std::mem::size_of_val(&config.clock().sleep(std::time::Duration::ZERO))
-        );
     }
 }
