@@ -434,7 +434,7 @@ fn run<'a, N: FnMut() -> Option<reqwest::Request> + 'a>(
                     HeaderMap::new(),
                 );
             }
-            *request.timeout_mut() = Some(options.timeout.min(remaining));
+            let limit = options.timeout.min(remaining);
 
             stats.attempts += 1;
             let span = tracing::debug_span!(
@@ -444,9 +444,24 @@ fn run<'a, N: FnMut() -> Option<reqwest::Request> + 'a>(
                 status = Empty,
                 request_id = Empty,
             );
-            let outcome = attempt(config, operation, http, request, &span)
-                .instrument(span.clone())
-                .await;
+            // The attempt's own timer, around sending and reading the whole reply (reqwest's
+            // per-request timeout costs more: a boxed timer, and a wrapper on every body read).
+            let outcome = tokio::time::timeout(
+                limit,
+                attempt(config, operation, http, request, &span).instrument(span.clone()),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                let wire = WireError::new(
+                    ErrorKind::Timeout,
+                    format!("no whole reply within the attempt's timeout of {limit:?}"),
+                );
+                Attempt::Failure(
+                    Failure::Transport { timeout: true },
+                    Box::new(wire),
+                    HeaderMap::new(),
+                )
+            });
             drop(permits);
             let (failure, mut wire, headers) = match outcome {
                 Attempt::Success(mut response, body) => {
