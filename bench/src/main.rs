@@ -181,7 +181,7 @@ enum Sender {
     FloorTimeout,
     /// portico-resend with the caller's idempotency key (no key generated).
     PorticoOwnKey,
-    /// portico-resend with `RetryPolicy::none()` (no spare copy of the request).
+    /// portico-resend with `RetryPolicy::none()`: shows what being ready to retry costs.
     PorticoNoRetry,
 }
 
@@ -1179,40 +1179,40 @@ fn instructions() -> ExitCode {
             "url::ParseOptions::parse",
         ),
         (
-            "portico `transport::endpoint`: the parsed base URL with the path set",
-            "portico::transport::endpoint",
+            "generated `SendEmail::body_map` (typify's builder)",
+            "portico_resend::api::builder::SendEmail::body_map",
         ),
         (
-            "portico `transport::exec`: credential, User-Agent, idempotency key, span",
-            "portico::transport::exec",
+            "generated `SendEmail::send`: arguments checked, body serialized, request made",
+            "portico_resend::api::builder::SendEmail::send",
         ),
         (
-            "portico `retry::idempotency_key`: a fresh UUID v4",
+            "portico `transport::json_body`: the body serialized once for every attempt",
+            "portico::transport::json_body",
+        ),
+        (
+            "portico `transport::fixed_endpoint`: the operation's URL, made once per client",
+            "portico::transport::fixed_endpoint",
+        ),
+        (
+            "portico `transport::call`: credential, User-Agent, idempotency key, span",
+            "portico::transport::call",
+        ),
+        (
+            "portico `transport::prepare` (in `call`): credential, User-Agent, key",
+            "portico::transport::prepare",
+        ),
+        (
+            "portico `retry::idempotency_key` (in `prepare`): a fresh UUID v4",
             "portico::retry::idempotency_key",
         ),
         (
-            "portico `Provider::operation` lookup",
-            "portico::provider::Provider::operation",
+            "portico `Provider::find` (in `call`): the operation at its place",
+            "portico::provider::Provider::find",
         ),
         (
-            "portico `transport::run`: the attempts, reqwest's future inside",
-            "portico::transport::run::{{closure}}",
-        ),
-        (
-            "reqwest `Request::try_clone`: the spare for a retry",
-            "reqwest::async_impl::request::Request::try_clone",
-        ),
-        (
-            "dropping a `reqwest::Request` (the unused spare)",
-            "core::ptr::drop_in_place<reqwest::async_impl::request::Request>",
-        ),
-        (
-            "portico `transport::decode`: the body `run` read, as the reply type",
-            "portico::transport::decode",
-        ),
-        (
-            "generated builder `SendEmail::body_map`",
-            "portico_resend::api::builder::SendEmail::body_map",
+            "portico `transport::attempt`: reqwest's future, the whole reply read",
+            "portico::transport::attempt",
         ),
         (
             "memcpy (moves of large futures, buffers)",
