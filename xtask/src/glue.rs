@@ -88,6 +88,16 @@ pub fn api_file(tokens: TokenStream, facts: &Facts) -> Result<TokenStream, Strin
     Ok(tokens)
 }
 
+/// A rewrite's count, or the first place where progenitor's output was not what it expects.
+fn rewritten(count: usize, error: Option<String>) -> Result<usize, String> {
+    match error {
+        Some(error) => Err(format!(
+            "progenitor's output no longer has the shape the xtask expects: {error}"
+        )),
+        None => Ok(count),
+    }
+}
+
 /// Whether `stmt` is `let <name> = …` (or `let mut <name>`).
 fn declares(stmt: &syn::Stmt, name: &str) -> bool {
     matches!(stmt, syn::Stmt::Local(local)
@@ -214,12 +224,7 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
         error: None,
     };
     visitor.visit_file_mut(file);
-    match visitor.error {
-        Some(error) => Err(format!(
-            "progenitor's output no longer has the shape the xtask expects: {error}"
-        )),
-        None => Ok(visitor.count),
-    }
+    rewritten(visitor.count, visitor.error)
 }
 
 /// In every `send`, `let url = format!("{}/path/{}", client.baseurl, ..)` becomes
@@ -287,12 +292,7 @@ fn resolve_urls(file: &mut syn::File) -> Result<usize, String> {
     }
     let mut visitor = Resolve(0, None);
     visitor.visit_file_mut(file);
-    match visitor.1 {
-        Some(why) => Err(format!(
-            "progenitor's output no longer has the shape the xtask expects: {why}"
-        )),
-        None => Ok(visitor.0),
-    }
+    rewritten(visitor.0, visitor.1)
 }
 
 /// How generated code names operation `id` for the runtime: `::portico::OperationRef` with the
@@ -524,12 +524,7 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
         error: None,
     };
     visitor.visit_file_mut(file);
-    match visitor.error {
-        Some(error) => Err(format!(
-            "progenitor's output no longer has the shape the xtask expects: {error}"
-        )),
-        None => Ok(visitor.count),
-    }
+    rewritten(visitor.count, visitor.error)
 }
 
 /// Adds the spec's `minItems`/`maxItems` to the generated struct builders (typify checks string
