@@ -34,10 +34,10 @@ const USAGE: &str = "usage: portico-bench [section ...] [--quick]
   build         clean build, rebuild and generate times (minutes; run from the repo)
   instructions  instructions per call under callgrind (needs valgrind; load-independent)
   stream N      (internal) stream N messages and print peak RSS
-  profile SENDER N
-                N sequential `POST /emails` from one sender, nothing printed: a loop to
-                run under `perf record` (SENDER: floor, portico, resend-rs, floor-timeout,
-                floor-like-portico, floor-retry-ready, portico-own-key,
+  profile SENDER N [IN_FLIGHT]
+                N `POST /emails` from one sender, IN_FLIGHT at once (default 1): a loop to
+                run under a profiler or callgrind (SENDER: floor, portico, resend-rs,
+                floor-timeout, floor-like-portico, floor-retry-ready, portico-own-key,
                 portico-no-retry)
   --quick       a tenth of the calls, for a smoke test";
 
@@ -71,9 +71,17 @@ fn main() -> ExitCode {
         ["build"] => build::run(),
         ["instructions"] => instructions(),
         ["profile", sender, n] => match (Sender::parse(sender), n.parse()) {
-            (Some(sender), Ok(n)) => profile(sender, n),
+            (Some(sender), Ok(n)) => profile(sender, n, 1),
             _ => usage(),
         },
+        ["profile", sender, n, in_flight] => {
+            match (Sender::parse(sender), n.parse(), in_flight.parse()) {
+                (Some(sender), Ok(n), Ok(in_flight)) if in_flight > 0 => {
+                    profile(sender, n, in_flight)
+                }
+                _ => usage(),
+            }
+        }
         [] => {
             header();
             calls(scale);
@@ -552,17 +560,29 @@ fn calls(scale: usize) {
     );
 }
 
-/// `portico-bench profile SENDER N`: the per-call loop alone, for a profiler; prints the client
-/// thread's CPU per call.
-fn profile(sender: Sender, n: usize) -> ExitCode {
+/// `portico-bench profile SENDER N [IN_FLIGHT]`: the per-call loop alone, for a profiler;
+/// prints the client thread's CPU per call.
+fn profile(sender: Sender, n: usize, in_flight: usize) -> ExitCode {
     let server = email_server();
     let rt = runtime();
     let clients = Clients::new(&server.url);
-    let (wall, (client, _, _)) = measured(&rt, &server, async {
-        for _ in 0..n {
-            std::hint::black_box(clients.send(sender).await);
-        }
-    });
+    // One at a time in a plain loop (what `instructions` counts), or through
+    // `for_each_concurrent` as in `throughput`.
+    let (wall, (client, _, _)) = if in_flight == 1 {
+        measured(&rt, &server, async {
+            for _ in 0..n {
+                std::hint::black_box(clients.send(sender).await);
+            }
+        })
+    } else {
+        measured(
+            &rt,
+            &server,
+            futures_util::stream::iter(0..n).for_each_concurrent(in_flight, |_| async {
+                std::hint::black_box(clients.send(sender).await);
+            }),
+        )
+    };
     println!(
         "{}: {n} calls, {:.1} µs/call wall, {:.2} µs/call client CPU",
         sender.name(),
