@@ -386,8 +386,14 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
         }
     }
     /// What makes the request borrows the checked arguments, so that it can make it again: the
-    /// serialized body is cloned (a shared buffer) and an optional header's value borrowed.
-    struct Again(usize);
+    /// serialized body is cloned (a shared buffer) and an optional header's value borrowed. The
+    /// headers of the builder chain (`accept`, and `content-type` for the body) are taken out of
+    /// it, to be inserted once the map has room for all of the request's headers.
+    #[derive(Default)]
+    struct Again {
+        bodies: usize,
+        headers: Vec<(syn::Expr, syn::Expr)>,
+    }
     impl VisitMut for Again {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
@@ -395,14 +401,20 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
                 syn::Expr::MethodCall(call)
                     if call.method == "json" && text(&call.args) == "& body" =>
                 {
+                    self.headers.push((
+                        syn::parse_quote!(::reqwest::header::CONTENT_TYPE),
+                        syn::parse_quote!(::reqwest::header::HeaderValue::from_static(
+                            "application/json"
+                        )),
+                    ));
                     let receiver = &call.receiver;
-                    *expr = syn::parse_quote!(#receiver
-                        .header(
-                            ::reqwest::header::CONTENT_TYPE,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .body(body.clone()));
-                    self.0 += 1;
+                    *expr = syn::parse_quote!(#receiver.body(body.clone()));
+                    self.bodies += 1;
+                }
+                syn::Expr::MethodCall(call) if call.method == "header" && call.args.len() == 2 => {
+                    self.headers
+                        .push((call.args[0].clone(), call.args[1].clone()));
+                    *expr = (*call.receiver).clone();
                 }
                 syn::Expr::Let(taken) if matches!(&*taken.expr, syn::Expr::Path(_)) => {
                     let value = &taken.expr;
@@ -490,16 +502,41 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
                     let body = ::portico::transport::json_body(&body)?;
                 ));
             }
-            let mut again = Again(0);
-            for stmt in &mut make {
-                again.visit_stmt_mut(stmt);
+            let mut again = Again::default();
+            let Some(built) = make.iter().position(|s| declares(s, "request")) else {
+                self.error
+                    .get_or_insert(format!("`send` of {id:?} builds no `request`"));
+                return;
+            };
+            again.visit_stmt_mut(&mut make[built]);
+            for stmt in &mut make[built + 1..] {
+                // Past the builder chain only optional header values are borrowed (`if let`);
+                // a `.header(..)` there is not the chain's.
+                let mut rest = Again::default();
+                rest.visit_stmt_mut(stmt);
+                if rest.bodies + rest.headers.len() > 0 {
+                    self.error.get_or_insert(format!(
+                        "`send` of {id:?} sets headers or a body after building its request"
+                    ));
+                    return;
+                }
             }
-            if again.0 != usize::from(has_body) {
+            if again.bodies != usize::from(has_body) {
                 self.error.get_or_insert(format!(
                     "`send` of {id:?} does not send its body as `.json(&body)`"
                 ));
                 return;
             }
+            // Room, before the first header, for all of them: these, the header parameters,
+            // Portico's (credential, User-Agent, idempotency key), and reqwest's and hyper's
+            // (host, content-length). The map would otherwise grow once it holds six, moving and
+            // rehashing every entry.
+            let (names, values): (Vec<_>, Vec<_>) = again.headers.into_iter().unzip();
+            let room: Vec<syn::Stmt> = syn::parse_quote! {
+                request.headers_mut().reserve(::portico::transport::HEADER_ROOM);
+                #(request.headers_mut().insert(#names, #values);)*
+            };
+            make.splice(built + 1..built + 1, room);
             block.stmts = syn::parse_quote! {
                 let operation = #operation;
                 #parts

@@ -4067,10 +4067,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "created_after",
                                 &created_after,
@@ -4087,6 +4083,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("name", &name))
                             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4153,19 +4156,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4239,15 +4241,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "include_raw",
                                 &include_raw,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4325,19 +4330,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4490,10 +4494,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("account", &account))
                             .query(&progenitor_client::QueryParam::new(
                                 "created_after",
@@ -4512,6 +4512,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("name", &name))
                             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4578,19 +4585,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4664,15 +4670,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "include_raw",
                                 &include_raw,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4750,19 +4759,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4889,10 +4897,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "created_after",
                                 &created_after,
@@ -4909,6 +4913,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("name", &name))
                             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -4977,19 +4988,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5063,15 +5073,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "include_raw",
                                 &include_raw,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5151,19 +5164,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5277,10 +5289,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                             .query(&progenitor_client::QueryParam::new("email", &email))
                             .query(&progenitor_client::QueryParam::new(
@@ -5290,6 +5298,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("name", &name))
                             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5363,15 +5378,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "include_raw",
                                 &include_raw,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5440,19 +5458,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5506,14 +5523,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )

@@ -19513,14 +19513,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19594,19 +19597,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19660,14 +19662,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19753,19 +19755,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19809,14 +19810,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19892,19 +19893,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -19958,14 +19958,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20019,14 +20019,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20126,15 +20126,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("status", &status))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20207,19 +20210,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20276,14 +20278,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20340,14 +20342,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20435,19 +20437,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20507,14 +20508,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20630,15 +20631,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("status", &status))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20712,14 +20716,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20782,14 +20786,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20876,14 +20880,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -20956,19 +20963,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21022,14 +21028,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21083,14 +21089,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21174,19 +21180,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21240,14 +21245,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21349,14 +21354,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21499,10 +21507,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new(
@@ -21513,6 +21517,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("type", &type_))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21599,19 +21610,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21698,14 +21708,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21779,19 +21792,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21845,14 +21857,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21906,14 +21918,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -21998,19 +22010,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22113,10 +22124,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
@@ -22125,6 +22132,13 @@ pub mod builder {
                                 &segment_id,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22197,19 +22211,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22313,15 +22326,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("status", &status))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22375,14 +22391,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22487,14 +22503,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22571,14 +22590,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22655,14 +22674,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22764,14 +22783,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22863,19 +22885,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22929,14 +22950,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22990,14 +23011,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23081,19 +23102,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23180,14 +23200,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23261,19 +23284,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23346,19 +23368,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23412,14 +23433,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23473,14 +23494,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23566,19 +23587,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23632,14 +23652,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23696,14 +23716,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23757,14 +23777,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23851,14 +23871,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23943,19 +23966,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         if let Some(value) = &idempotency_key {
                             request.headers_mut().append(
                                 ::reqwest::header::HeaderName::from_static("idempotency-key"),
@@ -24051,19 +24073,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         if let Some(value) = &idempotency_key {
                             request.headers_mut().append(
                                 ::reqwest::header::HeaderName::from_static("idempotency-key"),
@@ -24264,10 +24285,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "broadcast_id",
                                 &broadcast_id,
@@ -24290,6 +24307,13 @@ pub mod builder {
                             ))
                             .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24379,14 +24403,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24440,14 +24467,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24552,14 +24579,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24633,14 +24663,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24694,14 +24724,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24785,19 +24815,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24899,14 +24928,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24980,14 +25012,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25041,14 +25073,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25132,19 +25164,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25231,14 +25262,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25307,19 +25341,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25388,19 +25421,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25454,14 +25486,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25515,14 +25547,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25606,19 +25638,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25705,14 +25736,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25766,14 +25800,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25863,14 +25897,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25930,14 +25967,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26024,14 +26061,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26104,19 +26144,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26170,14 +26209,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26231,14 +26270,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26338,15 +26377,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("origin", &origin))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26419,19 +26461,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26508,19 +26549,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26598,19 +26638,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26667,14 +26706,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26731,14 +26770,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26828,14 +26867,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26908,19 +26950,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26974,14 +27015,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27035,14 +27076,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27126,19 +27167,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27192,14 +27232,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27253,14 +27293,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27347,14 +27387,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27423,19 +27466,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27489,14 +27531,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27550,14 +27592,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27637,19 +27679,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27736,14 +27777,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("after", &after))
                             .query(&progenitor_client::QueryParam::new("before", &before))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27816,19 +27860,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27882,14 +27925,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27943,14 +27986,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28038,19 +28081,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )

@@ -5494,19 +5494,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5581,13 +5580,16 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("skip", &skip))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5641,14 +5643,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5724,19 +5726,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5814,13 +5815,16 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("skip", &skip))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5874,14 +5878,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -5938,14 +5942,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6033,19 +6037,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6163,16 +6166,19 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("campaign", &campaign))
                             .query(&progenitor_client::QueryParam::new("direction", &direction))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
                             .query(&progenitor_client::QueryParam::new("number", &number))
                             .query(&progenitor_client::QueryParam::new("skip", &skip))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6241,19 +6247,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6307,14 +6312,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6383,19 +6388,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6449,14 +6453,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6513,14 +6517,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -6607,19 +6611,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.patch(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )

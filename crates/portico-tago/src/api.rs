@@ -22444,14 +22444,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22520,19 +22520,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22605,19 +22604,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22658,14 +22656,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22719,14 +22717,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22793,19 +22791,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22872,19 +22869,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -22968,19 +22964,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23068,19 +23063,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23168,19 +23162,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23253,19 +23246,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23319,14 +23311,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23402,19 +23394,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23471,14 +23462,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23583,15 +23574,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23662,19 +23656,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23728,14 +23721,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23815,19 +23808,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23881,14 +23873,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -23993,15 +23985,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24074,19 +24069,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24140,14 +24134,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24229,19 +24223,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24295,14 +24288,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24376,12 +24369,15 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("version", &version))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24461,19 +24457,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24588,19 +24583,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24654,14 +24648,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24743,19 +24737,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24860,15 +24853,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -24939,19 +24935,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25005,14 +25000,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25092,19 +25087,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25158,14 +25152,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25219,14 +25213,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25280,14 +25274,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25389,10 +25383,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("deleted", &deleted))
                             .query(&progenitor_client::QueryParam::new(
@@ -25400,6 +25390,13 @@ pub mod builder {
                                 &resolve_origin_name,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25484,19 +25481,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.delete(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25601,15 +25597,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25685,19 +25684,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25751,14 +25749,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25842,19 +25840,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25908,14 +25905,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -25969,14 +25966,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26030,14 +26027,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26125,19 +26122,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26210,15 +26206,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "expire_time",
                                 &expire_time,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26296,19 +26295,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26382,14 +26380,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26488,19 +26486,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26574,14 +26571,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26655,14 +26652,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -26926,10 +26923,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("details", &details))
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("function", &function))
@@ -26952,6 +26945,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("values", &values))
                             .query(&progenitor_client::QueryParam::new("variables", &variables))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27007,19 +27007,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27075,19 +27074,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27279,10 +27277,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("groups", &groups))
                             .query(&progenitor_client::QueryParam::new("ids", &ids))
@@ -27300,6 +27294,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("values", &values))
                             .query(&progenitor_client::QueryParam::new("variables", &variables))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27387,17 +27388,20 @@ pub mod builder {
                         let mut request = client
                             .client
                             .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .body(body.clone())
                             .query(&progenitor_client::QueryParam::new("output", &output))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27526,10 +27530,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("overwrite", &overwrite))
                             .query(&progenitor_client::QueryParam::new(
@@ -27538,6 +27538,13 @@ pub mod builder {
                             ))
                             .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27625,19 +27632,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27728,12 +27734,15 @@ pub mod builder {
                         let mut request = client
                             .client
                             .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("ids", &ids))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27821,19 +27830,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -27921,19 +27929,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28216,10 +28223,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new(
@@ -28274,6 +28277,13 @@ pub mod builder {
                             ))
                             .query(&progenitor_client::QueryParam::new("serial", &serial))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28344,19 +28354,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28418,15 +28427,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "sent_status",
                                 &sent_status,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28514,19 +28526,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28602,19 +28613,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28731,15 +28741,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28793,14 +28806,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28854,14 +28867,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -28941,19 +28954,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29007,14 +29019,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29068,14 +29080,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29155,19 +29167,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29247,19 +29258,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29333,14 +29343,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29424,19 +29434,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29712,10 +29721,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("details", &details))
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("function", &function))
@@ -29738,6 +29743,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("values", &values))
                             .query(&progenitor_client::QueryParam::new("variables", &variables))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29804,19 +29816,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -29883,19 +29894,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30099,10 +30109,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("groups", &groups))
                             .query(&progenitor_client::QueryParam::new("ids", &ids))
@@ -30120,6 +30126,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("values", &values))
                             .query(&progenitor_client::QueryParam::new("variables", &variables))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30199,19 +30212,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30291,19 +30303,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30357,14 +30368,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30418,14 +30429,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30499,15 +30510,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "sent_status",
                                 &sent_status,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30574,19 +30588,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30660,14 +30673,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30754,10 +30767,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "pagination_token",
                                 &pagination_token,
@@ -30765,6 +30774,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("path", &path))
                             .query(&progenitor_client::QueryParam::new("qty", &qty))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30820,19 +30836,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30888,19 +30903,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -30956,19 +30970,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.delete(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31024,19 +31037,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31094,12 +31106,15 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("file", &file))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31155,19 +31170,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31208,14 +31222,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31334,10 +31348,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new(
@@ -31347,6 +31357,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31420,19 +31437,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31473,14 +31489,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.put(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31551,19 +31567,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31636,19 +31651,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31721,19 +31735,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31787,14 +31800,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31868,14 +31881,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.put(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -31916,14 +31929,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32017,20 +32030,23 @@ pub mod builder {
                         let mut request = client
                             .client
                             .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .body(body.clone())
                             .query(&progenitor_client::QueryParam::new(
                                 "allocate_free_resources",
                                 &allocate_free_resources,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32091,14 +32107,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.put(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32152,14 +32168,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32213,14 +32229,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32274,14 +32290,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32361,19 +32377,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32457,19 +32472,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.delete(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32523,14 +32537,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32597,19 +32611,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32748,10 +32761,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new("find", &find))
                             .query(&progenitor_client::QueryParam::new("limit", &limit))
@@ -32768,6 +32777,13 @@ pub mod builder {
                                 &start_date,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32841,14 +32857,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -32948,14 +32964,17 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33009,14 +33028,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.post(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33121,19 +33140,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.delete(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33238,19 +33256,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33334,19 +33351,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33447,19 +33463,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33585,10 +33600,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("date", &date))
                             .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                             .query(&progenitor_client::QueryParam::new(
@@ -33601,6 +33612,13 @@ pub mod builder {
                             ))
                             .query(&progenitor_client::QueryParam::new("timezone", &timezone))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33674,15 +33692,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "onlyAmount",
                                 &only_amount,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33736,14 +33757,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33821,19 +33842,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -33907,14 +33927,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34031,15 +34051,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34127,19 +34150,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34209,14 +34231,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34286,14 +34308,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34334,14 +34356,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34414,19 +34436,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34483,14 +34504,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.put(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34544,14 +34565,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34640,19 +34661,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34706,14 +34726,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34782,19 +34802,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34868,19 +34887,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -34934,14 +34952,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35026,19 +35044,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35092,14 +35109,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35140,14 +35157,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35214,19 +35231,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35492,10 +35508,6 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new("amount", &amount))
                             .query(&progenitor_client::QueryParam::new("fields", &fields))
                             .query(&progenitor_client::QueryParam::new(
@@ -35549,6 +35561,13 @@ pub mod builder {
                             .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                             .query(&progenitor_client::QueryParam::new("page", &page))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35621,19 +35640,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35687,14 +35705,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.get(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35774,19 +35792,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.put(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35840,14 +35857,14 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .build()?;
+                        let mut request = client.client.delete(url).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -35920,15 +35937,18 @@ pub mod builder {
                         let mut request = client
                             .client
                             .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
                             .query(&progenitor_client::QueryParam::new(
                                 "expire_time",
                                 &expire_time,
                             ))
                             .build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )

@@ -2045,19 +2045,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -2124,19 +2123,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -2207,19 +2205,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
@@ -2293,19 +2290,18 @@ pub mod builder {
                         )
                         .map_err(Error::InvalidRequest)?;
                         #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .header(
-                                ::reqwest::header::CONTENT_TYPE,
-                                ::reqwest::header::HeaderValue::from_static("application/json"),
-                            )
-                            .body(body.clone())
-                            .build()?;
+                        let mut request = client.client.post(url).body(body.clone()).build()?;
+                        request
+                            .headers_mut()
+                            .reserve(::portico::transport::HEADER_ROOM);
+                        request.headers_mut().insert(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
                         Ok(request)
                     },
                 )
