@@ -98,6 +98,12 @@ fn rewritten(count: usize, error: Option<String>) -> Result<usize, String> {
     }
 }
 
+/// A piece of syntax as text, as `quote` prints it (`client . baseurl`), for matching the shapes
+/// of progenitor's output.
+fn text(node: &impl quote::ToTokens) -> String {
+    quote::ToTokens::to_token_stream(node).to_string()
+}
+
 /// Whether `stmt` is `let <name> = …` (or `let mut <name>`).
 fn declares(stmt: &syn::Stmt, name: &str) -> bool {
     matches!(stmt, syn::Stmt::Local(local)
@@ -120,9 +126,6 @@ fn headers_on_the_request(file: &mut syn::File) -> Result<usize, String> {
     struct Rewrite {
         count: usize,
         error: Option<String>,
-    }
-    fn text(node: &impl quote::ToTokens) -> String {
-        quote::ToTokens::to_token_stream(node).to_string()
     }
     /// `.headers(header_map)` out of the builder chain; whether it was there.
     struct Unmerge(bool);
@@ -256,24 +259,22 @@ fn resolve_urls(file: &mut syn::File) -> Result<usize, String> {
     }
     fn endpoint_call(mac: &syn::Macro) -> Result<syn::Expr, String> {
         use syn::punctuated::Punctuated;
-        let text = quote::ToTokens::to_token_stream(mac).to_string();
+        let shown = text(mac);
         let args = mac
             .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
-            .map_err(|e| format!("{text}: {e}"))?;
+            .map_err(|e| format!("{shown}: {e}"))?;
         let mut args = args.into_iter();
         let template = match args.next() {
             Some(syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
             })) => s.value(),
-            _ => return Err(format!("{text}: no template")),
+            _ => return Err(format!("{shown}: no template")),
         };
-        let base = args
-            .next()
-            .map(|e| quote::ToTokens::to_token_stream(&e).to_string());
+        let base = args.next().map(|e| text(&e));
         let (Some(path), Some("client . baseurl")) = (template.strip_prefix("{}"), base.as_deref())
         else {
-            return Err(format!("{text}: not the base URL followed by a path"));
+            return Err(format!("{shown}: not the base URL followed by a path"));
         };
         let rest: Vec<syn::Expr> = args.collect();
         Ok(if rest.is_empty() {
@@ -295,17 +296,18 @@ fn resolve_urls(file: &mut syn::File) -> Result<usize, String> {
     rewritten(visitor.0, visitor.1)
 }
 
-/// How generated code names operation `id` for the runtime: `::portico::OperationRef` with the
+/// How generated code names `op` for the runtime: `::portico::OperationRef` with the
 /// operation's place in its client's `Provider::operations` (the operations of its token scope,
 /// sorted by id, as [`provider_static`] writes them).
-fn operation_ref(facts: &Facts, id: &str) -> Option<TokenStream> {
-    let token = &facts.operations.iter().find(|op| op.id == id)?.token;
+fn operation_ref(facts: &Facts, op: &Operation) -> TokenStream {
     let index = facts
         .operations
         .iter()
-        .filter(|op| &op.token == token)
-        .position(|op| op.id == id)?;
-    Some(quote! { ::portico::OperationRef { index: #index, id: #id } })
+        .filter(|other| other.token == op.token)
+        .take_while(|other| other.id != op.id)
+        .count();
+    let id = &op.id;
+    quote! { ::portico::OperationRef { index: #index, id: #id } }
 }
 
 /// In every `send`, progenitor's hook calls and its decoding of the reply,
@@ -322,26 +324,33 @@ fn operation_ref(facts: &Facts, id: &str) -> Option<TokenStream> {
 /// }
 /// ```
 ///
-/// become one `::portico::transport::call(.., request, operation)`, where `operation` is the
-/// `::portico::OperationRef { index, id }` the `send` starts with. `send` is no longer an
-/// `async fn`: it builds the request at once (in a closure, for `?`) and returns the runtime's
-/// future itself, so that a call's future does not also carry the builder it came from (an
-/// `async fn` keeps its arguments for as long as it runs). The runtime sends the
-/// request with its policy, reads the operation at its place in the provider's table instead of
-/// searching for its id, and returns the decoded reply or the failure as it is (progenitor's
-/// `exec` hook returns a `reqwest::Response`, so failures had to be encoded as replies and
-/// decoded again; its `pre` and `post` hooks are no-ops here). Where the path has no parameters,
-/// `transport::endpoint` becomes `transport::fixed_endpoint`, which makes the URL once per
-/// client. Returns how many `send`s were rewritten.
+/// become one `::portico::transport::call(.., recipe, operation)`, where `operation` is the
+/// `::portico::OperationRef { index, id }` the `send` starts with:
+///
+/// - `send` checks its arguments at once (up to the URL, in a closure, for `?`) and serializes
+///   the body once (`transport::json_body`). What is left, from the URL on, becomes the
+///   `recipe`: a closure that borrows the checked arguments and makes a request each time it is
+///   called, the first at once and one per retry, so that no request is copied in case of one.
+/// - The recipe's map makes room for all of the request's headers before the first
+///   (`transport::HEADER_ROOM`); the builder chain's `accept` and `content-type` are inserted
+///   after it.
+/// - Where the path has no parameters, `transport::endpoint` becomes
+///   `transport::fixed_endpoint`, which makes the URL once per client.
+/// - `send` is no longer an `async fn` but returns the runtime's future itself, so that a call's
+///   future does not also carry the builder it came from (an `async fn` keeps its arguments for
+///   as long as it runs).
+///
+/// The runtime sends the request with its policy, reads the operation at its place in the
+/// provider's table instead of searching for its id, and returns the decoded reply or the
+/// failure as it is (progenitor's `exec` hook returns a `reqwest::Response`, so failures had to
+/// be encoded as replies and decoded again; its `pre` and `post` hooks are no-ops here). Returns
+/// how many `send`s were rewritten.
 fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, String> {
     use syn::visit_mut::VisitMut;
     struct Direct<'f> {
         facts: &'f Facts,
         count: usize,
         error: Option<String>,
-    }
-    fn text(node: &impl quote::ToTokens) -> String {
-        quote::ToTokens::to_token_stream(node).to_string()
     }
     /// The operation id in `let info = OperationInfo { operation_id: "…" };`.
     fn operation_id(stmt: &syn::Stmt) -> Option<String> {
@@ -434,11 +443,12 @@ fn call_portico_directly(file: &mut syn::File, facts: &Facts) -> Result<usize, S
             else {
                 return syn::visit_mut::visit_impl_item_fn_mut(self, send);
             };
-            let Some(operation) = operation_ref(self.facts, &id) else {
+            let Some(op) = self.facts.operations.iter().find(|op| op.id == id) else {
                 self.error
                     .get_or_insert(format!("`send` of {id:?}, an operation the spec lacks"));
                 return;
             };
+            let operation = operation_ref(self.facts, op);
             let hooks = [
                 "client . pre (& mut request , & info) . await ? ;",
                 "let result = client . exec (request , & info) . await ;",
@@ -626,7 +636,7 @@ fn check_item_counts(
         let Some((trait_path, _)) = &imp.trait_ else {
             continue;
         };
-        let target = quote::ToTokens::to_token_stream(&imp.self_ty).to_string();
+        let target = text(&imp.self_ty);
         let is_try_from = trait_path
             .segments
             .last()
@@ -1168,7 +1178,7 @@ let _ = client.{op}();\n\
 
 fn multipart_method(facts: &Facts, op: &Operation, m: &crate::facts::Multipart) -> TokenStream {
     let name = format_ident!("{}", op.id);
-    let operation = operation_ref(facts, &op.id);
+    let operation = operation_ref(facts, op);
     let method = format_ident!("{}", op.method);
     let mut doc = format!(
         "{}\n\nSends `multipart/form-data`. Build the form with `reqwest::multipart::Form` and these fields:\n",

@@ -125,12 +125,10 @@ impl CallStats {
 /// # Ok(()) }
 /// ```
 pub fn endpoint(config: &Config, baseurl: &str, path: &str) -> Result<reqwest::Url, String> {
-    let base = config.base_url();
-    let text = base.as_str();
-    if text.strip_suffix('/').unwrap_or(text) != baseurl {
+    let Some(base) = parsed_base(config, baseurl) else {
         let whole = format!("{baseurl}{path}");
         return reqwest::Url::parse(&whole).map_err(|e| format!("invalid URL {whole:?}: {e}"));
-    }
+    };
     Ok(with_path(base, path))
 }
 
@@ -153,11 +151,9 @@ pub fn fixed_endpoint(
     operation: OperationRef,
     path: &'static str,
 ) -> Result<reqwest::Url, String> {
-    let base = config.base_url();
-    let text = base.as_str();
-    if text.strip_suffix('/').unwrap_or(text) != baseurl {
+    let Some(base) = parsed_base(config, baseurl) else {
         return endpoint(config, baseurl, path);
-    }
+    };
     // The cell is the operation's only if the id is at that place: a place the table does not
     // confirm falls back to setting the path.
     match config
@@ -168,6 +164,13 @@ pub fn fixed_endpoint(
         Some(cell) => Ok(cell.get_or_init(|| with_path(base, path)).clone()),
         None => Ok(with_path(base, path)),
     }
+}
+
+/// The base URL `config` parsed when it was built, if it is the generated client's `baseurl`.
+fn parsed_base<'c>(config: &'c Config, baseurl: &str) -> Option<&'c reqwest::Url> {
+    let base = config.base_url();
+    let text = base.as_str();
+    (text.strip_suffix('/').unwrap_or(text) == baseurl).then_some(base)
 }
 
 /// `base` with `path` appended to its path: the URL that parsing `base` and `path` as one text
@@ -213,8 +216,9 @@ where
 {
     use futures_util::FutureExt as _;
     use futures_util::future::Either;
-    let (mut recipe, mut request) = match recipe.and_then(|mut recipe| Ok((recipe()?, recipe))) {
-        Ok((request, recipe)) => (recipe, request),
+    let first = recipe.and_then(|mut recipe| Ok((recipe()?, recipe)));
+    let (mut request, mut recipe) = match first {
+        Ok(first) => first,
         Err(invalid) => return Either::Left(std::future::ready(Err(invalid))),
     };
     let provider = config.provider();
